@@ -1,0 +1,62 @@
+"""The editors' groups and what each may do in the admin."""
+
+from django.contrib.auth.models import Group, Permission
+
+EDITOR = "Editor"
+TRANSLATOR = "Translator"
+PUBLISHER = "Publisher"
+
+_EDIT_CONTENT = [
+    "guides.view_platform",
+    "guides.view_region",
+    "guides.view_guide",
+    "guides.add_guide",
+    "guides.change_guide",
+    "guides.view_guideversion",
+    "guides.add_guideversion",
+    "guides.change_guideversion",
+    "guides.view_step",
+    "guides.add_step",
+    "guides.change_step",
+    "guides.delete_step",
+    "guides.view_source",
+    "guides.add_source",
+    "guides.change_source",
+    "guides.delete_source",
+    "guides.view_screenshot",
+    "guides.add_screenshot",
+]
+
+GROUP_PERMISSIONS = {
+    EDITOR: _EDIT_CONTENT,
+    TRANSLATOR: [
+        "guides.view_platform",
+        "guides.view_region",
+        "guides.view_guide",
+        "guides.view_guideversion",
+        "guides.translate_guideversion",
+        "guides.view_step",
+        "guides.view_source",
+        "guides.view_screenshot",
+    ],
+    PUBLISHER: [
+        *_EDIT_CONTENT,
+        "guides.publish_guideversion",
+        "guides.delete_guideversion",
+        "guides.add_platform",
+        "guides.change_platform",
+        "guides.add_region",
+        "guides.change_region",
+    ],
+}
+
+
+def ensure_groups(**kwargs):
+    """Create the groups and give them exactly their permissions (safe to run repeatedly)."""
+    for name, codes in GROUP_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        permissions = [
+            Permission.objects.get(content_type__app_label=app, codename=codename)
+            for app, codename in (code.split(".") for code in codes)
+        ]
+        group.permissions.set(permissions)

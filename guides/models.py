@@ -1,0 +1,590 @@
+"""The content model: platforms, guides, their versions, steps, sources and screenshot files.
+
+A guide's reader text lives in versions. A draft is freely editable; once published, a version's
+content never changes again (archived versions stay readable in the guide's history). The only
+change allowed on a published or archived version is who verified it and when.
+"""
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Max, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class VersionLocked(Exception):
+    """Raised when something tries to change a published or archived version's content."""
+
+
+class Region(models.Model):
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ("position", "code")
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return self.name
+
+
+class Platform(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ("position", "name")
+        verbose_name = _("platform")
+        verbose_name_plural = _("platforms")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("guides:platform", kwargs={"platform": self.slug})
+
+
+class GuideQuerySet(models.QuerySet):
+    def published(self):
+        """Guides a reader may see: those with a published version."""
+        return self.filter(published_version__isnull=False)
+
+
+class Guide(models.Model):
+    class Topic(models.TextChoices):
+        AI_TRAINING = "ai-training", _("AI training")
+        ADVERTISING = "advertising", _("Advertising")
+        DATA_SHARING = "data-sharing", _("Data sharing")
+        RESEARCH = "research", _("Research")
+        OTHER = "other", _("Other")
+
+    platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, related_name="guides", verbose_name=_("platform")
+    )
+    slug = models.SlugField(
+        _("slug"), max_length=80, help_text=_("Part of the guide's address; never change it.")
+    )
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic, default=Topic.OTHER)
+    regions = models.ManyToManyField(
+        Region,
+        blank=True,
+        related_name="guides",
+        verbose_name=_("applies to"),
+        help_text=_("Where the setting exists and this guide applies."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    published_version = models.OneToOneField(
+        "GuideVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("published version"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = GuideQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("platform__position", "position", "slug")
+        verbose_name = _("guide")
+        verbose_name_plural = _("guides")
+        constraints = [
+            models.UniqueConstraint(fields=("platform", "slug"), name="guide_unique_slug"),
+        ]
+
+    def __str__(self):
+        if self.published_version_id:
+            return self.published_version.title
+        return f"{self.platform.name}: {self.slug}"
+
+    def get_absolute_url(self):
+        return reverse("guides:guide", kwargs={"platform": self.platform.slug, "slug": self.slug})
+
+    @property
+    def draft(self):
+        return self.versions.filter(status=GuideVersion.Status.DRAFT).first()
+
+    def new_draft(self, by=None, based_on=None):
+        """Open the guide's draft, creating it from `based_on` (default: the published version).
+
+        There is at most one draft per guide: if one exists it is returned unchanged.
+        """
+        with transaction.atomic():
+            guide = Guide.objects.select_for_update().get(pk=self.pk)
+            existing = guide.draft
+            if existing:
+                return existing
+            source = based_on or guide.published_version
+            number = (guide.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+            if source is None:
+                return GuideVersion.objects.create(
+                    guide=guide, number=number, created_by=by, updated_by=by
+                )
+            return source._copy_as_draft(number=number, by=by)
+
+
+class GuideVersionQuerySet(models.QuerySet):
+    def public(self):
+        """Versions readers may open: the published one and the archived ones."""
+        return self.filter(status__in=(GuideVersion.Status.PUBLISHED, GuideVersion.Status.ARCHIVED))
+
+
+def _copyable_fields(model, skip):
+    """attnames of the concrete fields that carry content, in every language.
+
+    The untranslated base field of a translated field (e.g. `title` next to `title_de`) is
+    skipped: reading it returns the current language with fallback, so copying it could write
+    German text into an empty English field.
+    """
+    from modeltranslation.translator import NotRegistered, translator
+
+    try:
+        translated = set(translator.get_options_for_model(model).all_fields)
+    except NotRegistered:
+        translated = set()
+    return [
+        field.attname
+        for field in model._meta.concrete_fields
+        if field.name not in skip and field.name not in translated and not field.primary_key
+    ]
+
+
+class GuideVersion(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    # What may still change once a version is published or archived.
+    CHANGEABLE_WHEN_LOCKED = frozenset({"verified_on", "verified_by"})
+    NOT_COPIED = frozenset(
+        {
+            "guide", "number", "status", "based_on", "created_by", "created_at",
+            "published_by", "published_at", "verified_on", "verified_by",
+            "revision", "updated_by", "updated_at",
+        }
+    )  # fmt: skip
+
+    guide = models.ForeignKey(
+        Guide, on_delete=models.CASCADE, related_name="versions", verbose_name=_("guide")
+    )
+    number = models.PositiveIntegerField(_("version"), editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.DRAFT, editable=False
+    )
+    based_on = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("copied from"),
+    )
+
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    context = models.TextField(
+        _("context"),
+        blank=True,
+        help_text=_(
+            "What readers need to know before acting: why it matters, which data is and is not "
+            "affected, dates, legal basis. Separate paragraphs with a blank line."
+        ),
+    )
+    deep_link = models.URLField(
+        _("settings link"),
+        max_length=500,
+        blank=True,
+        help_text=_("Direct link to the setting on the platform."),
+    )
+    check_text = models.TextField(_("how to check it worked"), blank=True)
+    minutes = models.PositiveSmallIntegerField(
+        _("minutes it takes"), default=2, help_text=_("About how long the steps take.")
+    )
+    change_note = models.TextField(
+        _("change note"), blank=True, help_text=_("What changed since the previous version.")
+    )
+    needs_confirmation = models.TextField(
+        _("needs confirmation"),
+        blank=True,
+        help_text=_("Facts in this version that could not be confirmed, in plain words."),
+    )
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    verified_on = models.DateField(_("verified on"), null=True, blank=True, editable=False)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
+    # Raised with every save of the draft (fields, steps, sources), so that a save based on an
+    # older state can be refused instead of silently undoing a colleague's work.
+    revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("last changed by"),
+    )
+    updated_at = models.DateTimeField(_("last changed at"), auto_now=True)
+
+    objects = GuideVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("guide", "-number")
+        verbose_name = _("guide version")
+        verbose_name_plural = _("guide versions")
+        get_latest_by = "number"
+        permissions = [
+            ("publish_guideversion", _("Can publish and discard drafts")),
+            ("translate_guideversion", _("Can translate drafts")),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=("guide", "number"), name="version_unique_number"),
+            models.UniqueConstraint(
+                fields=("guide",),
+                condition=Q(status="draft"),
+                name="version_one_draft_per_guide",
+            ),
+            models.UniqueConstraint(
+                fields=("guide",),
+                condition=Q(status="published"),
+                name="version_one_published_per_guide",
+            ),
+        ]
+        indexes = [models.Index(fields=("status", "guide"), name="version_status_guide")]
+
+    def __str__(self):
+        return f"{self.title} (v{self.number}, {self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            stored = GuideVersion.objects.filter(pk=self.pk).values_list("status", flat=True)
+            if stored and stored[0] != self.Status.DRAFT:
+                changed = kwargs.get("update_fields")
+                if changed is None or not set(changed) <= self.CHANGEABLE_WHEN_LOCKED:
+                    raise VersionLocked(
+                        _("Version %(number)s is no longer a draft; make a new draft to change it.")
+                        % {"number": self.number}
+                    )
+        if self._state.adding and not self.number:
+            self.number = (self.guide.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        if self.status == self.Status.PUBLISHED:
+            return self.guide.get_absolute_url()
+        return reverse(
+            "guides:version",
+            kwargs={
+                "platform": self.guide.platform.slug,
+                "slug": self.guide.slug,
+                "number": self.number,
+            },
+        )
+
+    def delete(self, *args, **kwargs):
+        if self.status != self.Status.DRAFT:
+            raise VersionLocked(_("Only a draft can be deleted."))
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_draft(self):
+        return self.status == self.Status.DRAFT
+
+    def new_draft(self, by=None):
+        """The guide's draft; created as a copy of this version when the guide has none."""
+        return self.guide.new_draft(by=by, based_on=self)
+
+    def _copy_as_draft(self, number, by):
+        draft = GuideVersion(
+            guide=self.guide, number=number, based_on=self, created_by=by, updated_by=by
+        )
+        for attname in _copyable_fields(GuideVersion, self.NOT_COPIED):
+            setattr(draft, attname, getattr(self, attname))
+        draft.save()
+        step_fields = _copyable_fields(Step, {"version"})
+        Step.objects.bulk_create(
+            Step(version=draft, **{f: getattr(step, f) for f in step_fields})
+            for step in self.steps.all()
+        )
+        source_fields = _copyable_fields(Source, {"version"})
+        Source.objects.bulk_create(
+            Source(version=draft, **{f: getattr(source, f) for f in source_fields})
+            for source in self.sources.all()
+        )
+        return draft
+
+    def publish(self, by=None):
+        """Make this draft the guide's published version and archive the previous one.
+
+        One transaction: readers see either the old version or the new one, never a mix.
+        """
+        with transaction.atomic():
+            guide = Guide.objects.select_for_update().get(pk=self.guide_id)
+            stored = GuideVersion.objects.select_for_update().get(pk=self.pk)
+            if stored.status != self.Status.DRAFT:
+                raise VersionLocked(_("Only a draft can be published."))
+            guide.versions.filter(status=self.Status.PUBLISHED).update(status=self.Status.ARCHIVED)
+            now = timezone.now()
+            GuideVersion.objects.filter(pk=self.pk).update(
+                status=self.Status.PUBLISHED,
+                published_at=now,
+                published_by=by,
+                verified_on=timezone.localdate(now),
+                verified_by=by,
+            )
+            guide.published_version_id = self.pk
+            guide.save(update_fields=["published_version"])
+        self.refresh_from_db()
+
+    def discard(self):
+        """Delete this draft with its steps and sources."""
+        self.delete()
+
+    def mark_verified(self, by=None, on=None):
+        self.verified_on = on or timezone.localdate()
+        self.verified_by = by
+        self.save(update_fields=["verified_on", "verified_by"])
+
+    def is_stale(self, today=None):
+        """True when the last check is older than settings.STALE_AFTER_DAYS (or never done)."""
+        if self.verified_on is None:
+            return True
+        today = today or timezone.localdate()
+        return (today - self.verified_on).days > settings.STALE_AFTER_DAYS
+
+    def missing_languages(self):
+        """Language codes in which the title, summary or a step instruction is empty."""
+        steps = list(self.steps.all())
+        missing = []
+        for code, _name in settings.LANGUAGES:
+            texts = [getattr(self, f"title_{code}"), getattr(self, f"summary_{code}")]
+            texts += [getattr(step, f"instruction_{code}") for step in steps]
+            if not all(texts):
+                missing.append(code)
+        return missing
+
+
+def _check_draft(version_id):
+    if not GuideVersion.objects.filter(pk=version_id, status=GuideVersion.Status.DRAFT).exists():
+        raise VersionLocked(_("This version is no longer a draft; make a new draft to change it."))
+
+
+class Step(models.Model):
+    class Device(models.TextChoices):
+        BOTH = "both", _("App and desktop")
+        APP = "app", _("App")
+        DESKTOP = "desktop", _("Desktop")
+
+    MENU_SEPARATOR = "›"
+
+    version = models.ForeignKey(
+        GuideVersion, on_delete=models.CASCADE, related_name="steps", verbose_name=_("version")
+    )
+    # The same step keeps its key in every version it is copied into, so versions can be
+    # compared step by step.
+    key = models.UUIDField(_("step identity"), default=uuid.uuid4, editable=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    device = models.CharField(_("device"), max_length=10, choices=Device, default=Device.BOTH)
+    instruction = models.TextField(_("instruction"))
+    menu_path = models.CharField(
+        _("menu path"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The labels exactly as the platform shows them in this language, separated by › "
+            "(e.g. Settings › Data privacy)."
+        ),
+    )
+    target_value = models.CharField(
+        _("set to"), max_length=100, blank=True, help_text=_("e.g. Off / Aus")
+    )
+    needs_confirmation = models.BooleanField(
+        _("needs confirmation"),
+        default=False,
+        help_text=_("Readers see that this step could not be confirmed yet."),
+    )
+    screenshot = models.ForeignKey(
+        "Screenshot",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("screenshot"),
+    )
+    screenshot_alt = models.CharField(
+        _("screenshot description"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the screenshot shows, for people who cannot see it."),
+    )
+
+    class Meta:
+        ordering = ("version", "position", "id")
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        constraints = [
+            models.UniqueConstraint(fields=("version", "key"), name="step_unique_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.instruction[:60]}"
+
+    def save(self, *args, **kwargs):
+        _check_draft(self.version_id)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _check_draft(self.version_id)
+        return super().delete(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        for code, _name in settings.LANGUAGES:
+            if getattr(self, f"screenshot_{code}_id") and not getattr(
+                self, f"screenshot_alt_{code}"
+            ):
+                errors[f"screenshot_alt_{code}"] = _("Describe the screenshot for screen readers.")
+        if errors:
+            raise ValidationError(errors)
+
+    def menu_items(self, language=None):
+        """The menu path as a list of labels, in `language` (default: the current one)."""
+        path = getattr(self, f"menu_path_{language}") if language else self.menu_path
+        return [item.strip() for item in (path or "").split(self.MENU_SEPARATOR) if item.strip()]
+
+
+class Source(models.Model):
+    version = models.ForeignKey(
+        GuideVersion, on_delete=models.CASCADE, related_name="sources", verbose_name=_("version")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    url = models.URLField(_("address"), max_length=500)
+    title = models.CharField(
+        _("title"), max_length=200, blank=True, help_text=_("e.g. netzpolitik.org, 2025-10-29")
+    )
+
+    class Meta:
+        ordering = ("version", "position", "id")
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return self.title or self.url
+
+    def save(self, *args, **kwargs):
+        _check_draft(self.version_id)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _check_draft(self.version_id)
+        return super().delete(*args, **kwargs)
+
+
+def _screenshot_path(screenshot, filename):
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"screenshots/{screenshot.sha256[:2]}/{screenshot.sha256}.{extension}"
+
+
+class Screenshot(models.Model):
+    """An image file, stored once under a name derived from its content.
+
+    Steps of many versions and languages point to the same row; copying a version never copies
+    the file.
+    """
+
+    class Kind(models.TextChoices):
+        SCREENSHOT = "screenshot", _("Screenshot")
+        ILLUSTRATION = "illustration", _("Schematic illustration")
+
+    FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
+
+    file = models.ImageField(_("file"), upload_to=_screenshot_path)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True, editable=False)
+    width = models.PositiveIntegerField(_("width"), editable=False)
+    height = models.PositiveIntegerField(_("height"), editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.SCREENSHOT)
+    label = models.CharField(
+        _("label"), max_length=200, blank=True, help_text=_("For editors, to find it again.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        verbose_name = _("screenshot")
+        verbose_name_plural = _("screenshots")
+
+    def __str__(self):
+        return self.label or self.file.name
+
+    @classmethod
+    def store(cls, fileobj, **fields):
+        """The Screenshot for these bytes: the existing one if the same image was stored before.
+
+        Raises ValidationError when the bytes are not a PNG, JPEG or WebP image.
+        """
+        from django.core.files.base import ContentFile
+        from PIL import Image, UnidentifiedImageError
+
+        data = fileobj.read()
+        digest = hashlib.sha256(data).hexdigest()
+        existing = cls.objects.filter(sha256=digest).first()
+        if existing:
+            return existing
+        try:
+            with Image.open(ContentFile(data)) as image:
+                image.verify()
+                image_format, (width, height) = image.format, image.size
+        except (UnidentifiedImageError, OSError, SyntaxError):
+            raise ValidationError(_("This file is not an image we can show.")) from None
+        if image_format not in cls.FORMATS:
+            raise ValidationError(_("Upload a PNG, JPEG or WebP image."))
+        screenshot = cls(sha256=digest, width=width, height=height, **fields)
+        name = _screenshot_path(screenshot, f"{digest}.{cls.FORMATS[image_format]}")
+        if screenshot.file.storage.exists(name):
+            # Left behind by an earlier attempt; same name means same bytes.
+            screenshot.file.name = name
+        else:
+            screenshot.file.save(name, ContentFile(data), save=False)
+        screenshot.save()
+        return screenshot
