@@ -1,0 +1,76 @@
+"""Small builders for test data. Each returns saved objects with sensible defaults."""
+
+import io
+from itertools import count
+
+from django.contrib.auth.models import Group, User
+from PIL import Image
+
+from guides.models import Guide, Platform, Region, Screenshot, Source, Step
+
+_numbers = count(1)
+
+
+def make_user(username=None, groups=(), **fields):
+    """A staff user, member of the named groups (e.g. "Editor", "Publisher")."""
+    user = User.objects.create_user(
+        username=username or f"user{next(_numbers)}", password="pw", is_staff=True, **fields
+    )
+    user.groups.set(Group.objects.filter(name__in=groups))
+    return user
+
+
+def make_platform(name="LinkedIn", slug=None, **fields):
+    return Platform.objects.create(name=name, slug=slug or name.lower(), **fields)
+
+
+def make_region(code="eu-eea", name_de="EU/EWR", name_en="EU/EEA"):
+    return Region.objects.get_or_create(
+        code=code, defaults={"name_de": name_de, "name_en": name_en}
+    )[0]
+
+
+def make_screenshot(color="red", size=(40, 30), **fields):
+    """A real PNG image stored the way uploads are (by content hash)."""
+    data = io.BytesIO()
+    Image.new("RGB", size, color).save(data, "PNG")
+    data.seek(0)
+    return Screenshot.store(data, **fields)
+
+
+def make_guide(platform=None, slug=None, published=True, steps=2, by=None, **version_fields):
+    """A guide with one version (published unless published=False) and `steps` steps.
+
+    version_fields go to the version, e.g. title_de="…", title_en="…".
+    """
+    n = next(_numbers)
+    guide = Guide.objects.create(platform=platform or make_platform(), slug=slug or f"guide-{n}")
+    version = guide.new_draft(by=by)
+    defaults = {
+        "title_de": f"Anleitung {n}",
+        "title_en": f"Guide {n}",
+        "summary_de": "Eine Einstellung abschalten.",
+        "summary_en": "Switch a setting off.",
+        "deep_link": "https://www.example.com/settings",
+    }
+    for name, value in {**defaults, **version_fields}.items():
+        setattr(version, name, value)
+    version.save()
+    for position in range(1, steps + 1):
+        add_step(version, position=position)
+    Source.objects.create(version=version, url="https://example.com/article", title="Example")
+    if published:
+        version.publish(by=by)
+    return guide
+
+
+def add_step(version, position=1, **fields):
+    defaults = {
+        "instruction_de": f"Schritt {position}",
+        "instruction_en": f"Step {position}",
+        "menu_path_de": "Einstellungen › Datenschutz",
+        "menu_path_en": "Settings › Data privacy",
+        "target_value_de": "Aus",
+        "target_value_en": "Off",
+    }
+    return Step.objects.create(version=version, position=position, **{**defaults, **fields})
