@@ -1,0 +1,32 @@
+import os
+
+import pytest
+
+# Fixtures that start a browser; a test that uses one is a browser test.
+BROWSER_FIXTURES = {"page", "context", "browser", "new_context"}
+
+
+def pytest_collection_modifyitems(items):
+    # `make test` deselects browser tests with -m "not browser" where Chromium is missing;
+    # marking them here means no test can forget the marker.
+    for item in items:
+        if BROWSER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Playwright cannot download its own browser here: use Debian's chromium.
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
