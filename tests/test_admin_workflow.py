@@ -1,0 +1,194 @@
+"""The editors' workflow in the admin: create, draft, edit, preview, publish, verify, discard."""
+
+import re
+
+import time_machine
+from django.urls import reverse
+
+from guides.models import Guide, GuideVersion, Step
+
+from .admin_helpers import AdminTestCase, action_data, change_form_data, change_url
+from .helpers import make_guide, make_platform, make_user
+
+
+class AdminWorkflowTests(AdminTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user(groups=["Editor"])
+        cls.publisher = make_user(groups=["Publisher"])
+        cls.platform = make_platform()
+        cls.guide = Guide.objects.get(pk=make_guide(platform=cls.platform).pk)
+        cls.published = cls.guide.published_version
+
+    def open_draft(self, user=None):
+        self.client.force_login(user or self.editor)
+        response = self.client.post(
+            change_url(self.published), action_data(self.published, "new_draft")
+        )
+        draft = self.guide.versions.get(status=GuideVersion.Status.DRAFT)
+        self.assertRedirects(response, change_url(draft))
+        return draft
+
+    def test_creating_a_guide_leads_to_an_empty_first_draft(self):
+        self.client.force_login(self.editor)
+        platform = make_platform("Example")
+        response = self.client.post(
+            reverse("admin:guides_guide_add"),
+            {"platform": platform.pk, "slug": "ads", "topic": "advertising", "position": 0,
+             "versions-TOTAL_FORMS": 0, "versions-INITIAL_FORMS": 0, "_save": "1"},
+        )  # fmt: skip
+        guide = Guide.objects.get(slug="ads")
+        self.assertRedirects(response, change_url(guide))
+        page = self.client.get(change_url(guide))
+        self.assertContains(page, 'value="new_draft"')
+
+        response = self.client.post(change_url(guide), action_data(guide, "new_draft"))
+        draft = guide.versions.get()
+        self.assertRedirects(response, change_url(draft))
+        self.assertEqual((draft.number, draft.status, draft.steps.count()), (1, "draft", 0))
+
+    def test_editor_fills_in_a_new_draft_with_steps(self):
+        guide = make_guide(platform=self.platform, published=False, steps=0)
+        draft = guide.versions.get()
+        self.client.force_login(self.editor)
+        data = change_form_data(self.client.get(change_url(draft)))
+        data.update(
+            {
+                "title_de": "Werbung abschalten",
+                "steps-TOTAL_FORMS": "1",
+                "steps-0-position": "1",
+                "steps-0-device": "both",
+                "steps-0-instruction_de": "Öffne die Einstellungen.",
+                "steps-0-version": str(draft.pk),
+            }
+        )
+        response = self.client.post(change_url(draft), data)
+        self.assertRedirects(response, change_url(draft))
+        draft.refresh_from_db()
+        self.assertEqual(draft.title_de, "Werbung abschalten")
+        self.assertEqual(draft.steps.get().instruction_de, "Öffne die Einstellungen.")
+        self.assertEqual((draft.revision, draft.updated_by), (2, self.editor))
+
+    def test_new_draft_copies_the_published_version_and_opens_it_again_later(self):
+        draft = self.open_draft()
+        self.assertEqual((draft.number, draft.based_on), (2, self.published))
+        self.assertEqual(draft.steps.count(), 2)
+        again = self.open_draft()
+        self.assertEqual(again, draft)
+        self.assertEqual(self.guide.versions.count(), 2)
+
+    def test_editor_edits_a_step_of_the_draft(self):
+        draft = self.open_draft()
+        data = change_form_data(self.client.get(change_url(draft)))
+        data["steps-0-instruction_de"] = "Neuer Text"
+        response = self.client.post(change_url(draft), data)
+        self.assertRedirects(response, change_url(draft))
+        self.assertEqual(draft.steps.first().instruction_de, "Neuer Text")
+        self.assertEqual(self.published.steps.first().instruction_de, "Schritt 1")
+
+    def test_draft_page_links_to_preview_and_offers_publish_only_to_publishers(self):
+        draft = self.open_draft()
+        page = self.client.get(change_url(draft))
+        self.assertContains(page, reverse("guides:preview", args=[draft.pk]))
+        self.assertNotContains(page, 'value="publish"')
+        self.assertNotContains(page, "Discard draft")
+
+        self.client.force_login(self.publisher)
+        page = self.client.get(change_url(draft))
+        self.assertContains(page, 'value="publish"')
+        self.assertContains(page, reverse("admin:guides_guideversion_delete", args=[draft.pk]))
+
+    def test_publisher_publishes_the_draft(self):
+        draft = self.open_draft()
+        self.client.force_login(self.publisher)
+        response = self.client.post(change_url(draft), action_data(draft, "publish"))
+        self.assertRedirects(response, change_url(draft), fetch_redirect_response=False)
+        draft.refresh_from_db()
+        self.published.refresh_from_db()
+        self.guide.refresh_from_db()
+        self.assertEqual((draft.status, draft.published_by), ("published", self.publisher))
+        self.assertEqual(self.published.status, "archived")
+        self.assertEqual(self.guide.published_version, draft)
+
+    def test_editor_cannot_publish(self):
+        draft = self.open_draft()
+        response = self.client.post(change_url(draft), action_data(draft, "publish"), follow=True)
+        self.assertContains(response, "No action selected")
+        draft.refresh_from_db()
+        self.guide.refresh_from_db()
+        self.assertEqual(draft.status, "draft")
+        self.assertEqual(self.guide.published_version, self.published)
+
+    def test_publishing_an_untitled_draft_is_refused_with_a_message(self):
+        guide = make_guide(platform=self.platform, published=False, steps=0, title_de="")
+        draft = guide.versions.get()
+        self.client.force_login(self.publisher)
+        response = self.client.post(change_url(draft), action_data(draft, "publish"), follow=True)
+        self.assertContains(response, "needs a German title and at least one step")
+        draft.refresh_from_db()
+        self.assertEqual(draft.status, "draft")
+
+    def test_publisher_discards_a_draft_after_confirming(self):
+        draft = self.open_draft()
+        url = reverse("admin:guides_guideversion_delete", args=[draft.pk])
+        self.assertEqual(self.client.post(url, {"post": "yes"}).status_code, 403)
+
+        self.client.force_login(self.publisher)
+        self.assertContains(self.client.get(url), "Step 1")
+        self.client.post(url, {"post": "yes"})
+        self.assertFalse(GuideVersion.objects.filter(pk=draft.pk).exists())
+        self.assertEqual(Step.objects.filter(version=self.published).count(), 2)
+
+    def test_published_versions_cannot_be_discarded(self):
+        self.client.force_login(self.publisher)
+        url = reverse("admin:guides_guideversion_delete", args=[self.published.pk])
+        self.assertEqual(self.client.post(url, {"post": "yes"}).status_code, 403)
+        response = self.client.post(
+            reverse("admin:guides_guideversion_changelist"),
+            {"action": "delete_selected", "_selected_action": [self.published.pk], "post": "yes"},
+        )
+        self.assertIn(response.status_code, (200, 403))
+        self.assertTrue(GuideVersion.objects.filter(pk=self.published.pk).exists())
+
+    def test_published_version_is_read_only(self):
+        self.client.force_login(self.publisher)
+        page = self.client.get(change_url(self.published))
+        self.assertNotContains(page, 'name="title_de"')
+        self.assertNotContains(page, 'name="steps-0-instruction_de"')
+        self.assertNotContains(page, 'name="_save"')
+        self.assertContains(page, 'value="mark_verified"')
+        self.assertContains(page, 'value="new_draft"')
+
+        data = {"title_de": "Geändert", "_save": "1"}
+        self.assertEqual(self.client.post(change_url(self.published), data).status_code, 403)
+        self.published.refresh_from_db()
+        self.assertNotEqual(self.published.title_de, "Geändert")
+
+    @time_machine.travel("2026-03-02 10:00 +01:00", tick=False)
+    def test_mark_verified_today_on_a_published_version(self):
+        self.client.force_login(self.editor)
+        response = self.client.post(
+            change_url(self.published), action_data(self.published, "mark_verified"), follow=True
+        )
+        self.assertContains(response, "today")
+        self.published.refresh_from_db()
+        self.assertEqual(str(self.published.verified_on), "2026-03-02")
+        self.assertEqual(self.published.verified_by, self.editor)
+
+    def test_guide_page_lists_its_versions(self):
+        self.open_draft()
+        page = self.client.get(change_url(self.guide))
+        for version in self.guide.versions.all():
+            self.assertContains(page, change_url(version))
+
+    def test_admin_pages_load_nothing_from_other_hosts(self):
+        draft = self.open_draft()
+        for url in (change_url(draft), change_url(self.guide)):
+            html = self.client.get(url).content.decode()
+            assets = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
+            self.assertTrue(any("jquery-ui" in asset for asset in assets) or "guide/" in url)
+            for asset in assets:
+                self.assertTrue(asset.startswith("/"), asset)
+                self.assertFalse(asset.startswith("//"), asset)
+            self.assertNotRegex(html, r"<script(?![^>]*\bsrc=)[^>]*>")
+            self.assertNotRegex(html, r"<style|\sstyle=")
