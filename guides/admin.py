@@ -53,13 +53,22 @@ def _translator_only(request):
 def _source_only(model, fields):
     """The names among `fields` a translator may not change: all but non-German translations.
 
-    A translated field name (e.g. "title") stands for its German column ("title_de").
+    An untranslated name of a translated field (e.g. "title") stands for its German column.
     """
     translated = translator.get_options_for_model(model).all_fields
-    return [
-        build_localized_fieldname(name, settings.LANGUAGE_CODE) if name in translated else name
-        for name in fields
-    ]
+    translations = {
+        build_localized_fieldname(name, code)
+        for name in translated
+        for code, _language in settings.LANGUAGES
+        if code != settings.LANGUAGE_CODE
+    }
+    readonly = []
+    for name in fields:
+        if name in translated:
+            name = build_localized_fieldname(name, settings.LANGUAGE_CODE)
+        if name not in translations:
+            readonly.append(name)
+    return readonly
 
 
 def _is_draft(version):
