@@ -1,14 +1,28 @@
 """The editors' workflow in the admin: create, draft, edit, preview, publish, verify, discard."""
 
+import io
 import re
+from datetime import timedelta
+from pathlib import Path
 
 import time_machine
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from PIL import Image
 
-from guides.models import Guide, GuideVersion, Step
+from guides.models import Guide, GuideVersion, Screenshot, Step
 
-from .admin_helpers import AdminTestCase, action_data, change_form_data, change_url
-from .helpers import make_guide, make_platform, make_user
+from .admin_helpers import (
+    AdminTestCase,
+    TemporaryMediaMixin,
+    action_data,
+    change_form_data,
+    change_url,
+)
+from .helpers import add_step, make_guide, make_platform, make_screenshot, make_user
 
 
 class AdminWorkflowTests(AdminTestCase):
@@ -192,3 +206,96 @@ class AdminWorkflowTests(AdminTestCase):
                 self.assertFalse(asset.startswith("//"), asset)
             self.assertNotRegex(html, r"<script(?![^>]*\bsrc=)[^>]*>")
             self.assertNotRegex(html, r"<style|\sstyle=")
+
+
+def _png(color="blue", size=(64, 48)):
+    data = io.BytesIO()
+    Image.new("RGB", size, color).save(data, "PNG")
+    return SimpleUploadedFile("Bildschirmfoto.png", data.getvalue(), content_type="image/png")
+
+
+class ScreenshotAdminTests(TemporaryMediaMixin, AdminTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user(groups=["Editor"])
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def upload(self, file, label=""):
+        url = reverse("admin:guides_screenshot_add")
+        return self.client.post(url, {"upload": file, "kind": "screenshot", "label": label})
+
+    def test_upload_is_stored_under_its_content_hash_with_its_size(self):
+        response = self.upload(_png(), label="Einstellungen")
+        screenshot = Screenshot.objects.get()
+        self.assertRedirects(response, reverse("admin:guides_screenshot_changelist"))
+        self.assertEqual((screenshot.width, screenshot.height), (64, 48))
+        self.assertEqual(screenshot.file.name.rsplit("/", 1)[-1], f"{screenshot.sha256}.png")
+        self.assertEqual(screenshot.label, "Einstellungen")
+
+    def test_the_same_image_uploaded_twice_is_stored_once(self):
+        self.upload(_png(), label="Erstes Mal")
+        self.upload(_png())
+        self.assertEqual(Screenshot.objects.get().label, "Erstes Mal")
+
+    def test_a_file_that_is_not_an_image_is_refused_with_a_form_error(self):
+        fake = SimpleUploadedFile("notes.png", b"not an image at all", content_type="image/png")
+        response = self.upload(fake)
+        self.assertContains(response, "This file is not an image we can show.")
+        self.assertFalse(Screenshot.objects.exists())
+        self.assertEqual(list(Path(settings.MEDIA_ROOT).rglob("*.*")), [])
+
+    def test_change_page_shows_the_image_and_where_it_is_used(self):
+        screenshot = make_screenshot(label="Schalter")
+        version = make_guide(platform=make_platform(), published=False).versions.get()
+        add_step(version, position=3, screenshot_de=screenshot, screenshot_alt_de="Schalter aus")
+        page = self.client.get(change_url(screenshot))
+        self.assertContains(
+            page, f'<img src="{screenshot.file.url}" width="40" height="30" alt=""', html=False
+        )
+        self.assertContains(page, change_url(version))
+        self.assertNotContains(page, 'name="upload"')
+
+
+class VersionListTests(AdminTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user(groups=["Editor"])
+        cls.platform = make_platform()
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def list_page(self, **params):
+        return self.client.get(reverse("admin:guides_guideversion_changelist"), params)
+
+    def test_list_shows_status_check_and_complete_languages(self):
+        make_guide(platform=self.platform, title_en="Complete", title_fr="", title_it="")
+        page = self.list_page()
+        self.assertContains(page, "Complete")
+        self.assertContains(page, "Published")
+        self.assertContains(page, '<td class="field-complete_languages">de, en</td>', html=True)
+
+    def test_query_count_does_not_grow_with_the_number_of_versions(self):
+        make_guide(platform=self.platform)
+        with CaptureQueriesContext(connection) as one_guide:
+            self.list_page()
+        for _ in range(3):
+            make_guide(platform=self.platform).versions.get().new_draft()
+        with CaptureQueriesContext(connection) as four_guides:
+            page = self.list_page()
+        self.assertContains(page, "Draft")
+        self.assertEqual(len(four_guides), len(one_guide))
+
+    def test_versions_due_for_a_check_are_marked_and_filtered(self):
+        with time_machine.travel("2026-01-05 10:00 +01:00", tick=False):
+            old = make_guide(platform=self.platform, title_de="Alt").versions.get()
+        with time_machine.travel("2026-01-05 10:00 +01:00", tick=False) as traveller:
+            traveller.shift(timedelta(days=settings.STALE_AFTER_DAYS + 1))
+            fresh = make_guide(platform=self.platform, title_de="Frisch").versions.get()
+            due = self.list_page(stale="yes")
+            recent = self.list_page(stale="no")
+        self.assertEqual(list(due.context["cl"].result_list), [old])
+        self.assertEqual(list(recent.context["cl"].result_list), [fresh])
+        self.assertContains(due, 'alt="False"')
