@@ -61,7 +61,7 @@ $(STAMP): requirements-dev.txt requirements.txt
 	  "$$py" -m venv $(VENV); \
 	fi; \
 	echo "--> installing requirements-dev.txt into $(VENV)"; \
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt; \
+	$(PY) -m pip install -qq --disable-pip-version-check -r requirements-dev.txt; \
 	touch $@
 
 $(NPM_STAMP): package.json package-lock.json
@@ -73,7 +73,11 @@ $(NPM_STAMP): package.json package-lock.json
 
 compilemessages: $(STAMP)
 	@$(call need,msgfmt,gettext)
-	@$(MANAGE) compilemessages $(SKIP_DIRS) --verbosity 0
+	@if [ -d locale ]; then \
+	  $(MANAGE) compilemessages $(SKIP_DIRS) --verbosity 0; \
+	else \
+	  echo "--> no locale/ folder yet: no messages to compile (make messages creates it)"; \
+	fi
 
 run: $(STAMP) compilemessages
 	@mkdir -p data
