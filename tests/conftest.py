@@ -6,6 +6,14 @@ import pytest
 BROWSER_FIXTURES = {"page", "context", "browser", "new_context"}
 
 
+def pytest_report_header(config):
+    # Shows which database a run used (CI runs the suite on SQLite and on PostgreSQL).
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}"
+
+
 def pytest_collection_modifyitems(items):
     # `make test` deselects browser tests with -m "not browser" where Chromium is missing;
     # marking them here means no test can forget the marker.
