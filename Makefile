@@ -8,7 +8,6 @@ SHELL := /bin/bash
 PORT ?= 8000
 PYTEST_ARGS ?=
 CHROMIUM ?= /usr/bin/chromium
-LANGUAGES ?= de en fr it
 export CHROMIUM
 
 VENV := .venv
@@ -115,7 +114,9 @@ format: $(STAMP)
 
 messages: $(STAMP)
 	@$(call need,msgfmt,gettext)
-	$(MANAGE) makemessages $(addprefix -l ,$(LANGUAGES)) --no-obsolete $(SKIP_DIRS)
+	@# The languages come from settings.LANGUAGES, so adding one there is enough.
+	$(MANAGE) makemessages --no-obsolete $(SKIP_DIRS) $$($(MANAGE) shell --no-imports -c \
+	  'from django.conf import settings; print(" ".join("-l " + c for c, _ in settings.LANGUAGES))')
 
 lock: $(STAMP)
 	$(PIP_COMPILE) $(LOCK_ARGS) --output-file=requirements.txt pyproject.toml
