@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 import pytest
 
@@ -38,3 +39,31 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+def _serve_through_the_app(application):
+    return application
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, with static files served as in production.
+
+    pytest-django looks static files up by their source names, which fails for the hashed names
+    that the manifest storage puts in pages; here whitenoise serves the collected files instead.
+    """
+    from django.conf import settings
+    from pytest_django.live_server_helper import LiveServer
+
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        pytest.fail("no collected static files: run `make test` or `manage.py collectstatic`")
+    address = (
+        request.config.getvalue("liveserver")
+        or os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(address, start=False)
+    server.thread.static_handler = _serve_through_the_app
+    server.start()
+    yield server
+    server.stop()
