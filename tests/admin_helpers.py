@@ -7,16 +7,15 @@ from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 
 
-class HttpsClient(Client):
-    """An English-speaking browser on HTTPS (production settings redirect plain HTTP)."""
+class EnglishClient(Client):
+    """A browser that asks for English, so assertions can use Django's English admin texts."""
 
-    def generic(self, *args, **kwargs):
-        kwargs["headers"] = {"Accept-Language": "en", **(kwargs.get("headers") or {})}
-        return super().generic(*args, **{**kwargs, "secure": True})
+    def __init__(self, **defaults):
+        super().__init__(HTTP_ACCEPT_LANGUAGE="en", **defaults)
 
 
 class AdminTestCase(TestCase):
-    client_class = HttpsClient
+    client_class = EnglishClient
 
 
 def change_url(obj):
