@@ -129,6 +129,7 @@ class VersionInline(admin.TabularInline):
     fields = ("number", "title", "status", "verified_on", "updated_by", "updated_at")
     readonly_fields = fields
     show_change_link = True
+    view_on_site = False
     extra = 0
     can_delete = False
 
@@ -275,6 +276,10 @@ class GuideVersionAdmin(WorkflowMixin, TabbedTranslationAdmin):
 
     def workflow_action_names(self, obj):
         return self.WORKFLOW[obj.status]
+
+    def view_on_site(self, version):
+        # Drafts are not on the site; their change page links to the preview instead.
+        return None if version.is_draft else version.get_absolute_url()
 
     def get_queryset(self, request):
         # Steps feed the "complete languages" column without one query per row.

@@ -106,6 +106,7 @@ class AdminWorkflowTests(AdminTestCase):
         draft = self.open_draft()
         page = self.client.get(change_url(draft))
         self.assertContains(page, reverse("guides:preview", args=[draft.pk]))
+        self.assertNotContains(page, "View on site")
         self.assertNotContains(page, 'value="publish"')
         self.assertNotContains(page, "Discard draft")
 
@@ -174,6 +175,7 @@ class AdminWorkflowTests(AdminTestCase):
         self.assertNotContains(page, 'name="_save"')
         self.assertContains(page, 'value="mark_verified"')
         self.assertContains(page, 'value="new_draft"')
+        self.assertContains(page, self.guide.get_absolute_url())
 
         data = {"title_de": "Geändert", "_save": "1"}
         self.assertEqual(self.client.post(change_url(self.published), data).status_code, 403)
