@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR, ActionLocation
 from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.shortcuts import redirect
@@ -297,6 +298,21 @@ class GuideVersionAdmin(WorkflowMixin, TabbedTranslationAdmin):
         if _translator_only(request):
             return _source_only(GuideVersion, flatten_fieldsets(self.fieldsets))
         return self.readonly_fields
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except PermissionDenied:
+            # Published while this editor was still editing: say so instead of "403 Forbidden".
+            version = GuideVersion.objects.filter(pk=object_id).first() if object_id else None
+            if request.method != "POST" or version is None or version.is_draft:
+                raise
+            message = _(
+                "%(version)s was published while you were editing it, so your changes were not "
+                "saved. Make a new draft from it and apply them there."
+            )
+            self.message_user(request, message % {"version": version}, messages.ERROR)
+            return redirect(request.path)
 
     def has_add_permission(self, request):
         # Versions are made with "New draft" on a guide or a version: numbered, one per guide.

@@ -137,3 +137,13 @@ class AdminConflictTests(TemporaryMediaMixin, AdminTestCase):
         self.assertContains(self.save(self.anna, draft, data), "saved this draft")
         draft.refresh_from_db()
         self.assertNotEqual(draft.title_de, "Ohne Revision")
+
+    def test_saving_a_draft_that_was_published_meanwhile_explains_what_happened(self):
+        draft = self.make_draft()
+        form = self.load(self.anna, draft)
+        draft.publish()
+        form["title_de"] = "Zu spät"
+        response = self.client.post(change_url(draft), form, follow=True)
+        self.assertContains(response, "was published while you were editing it")
+        draft.refresh_from_db()
+        self.assertNotEqual(draft.title_de, "Zu spät")
