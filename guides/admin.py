@@ -161,6 +161,9 @@ class GuideAdmin(WorkflowMixin, admin.ModelAdmin):
     class Media:
         css = EXTRA_CSS
 
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else ()
+
     @admin.action(
         description=_("New draft"),
         description_plural=_("Open a draft of the selected guides"),

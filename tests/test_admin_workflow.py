@@ -50,9 +50,8 @@ class AdminWorkflowTests(AdminTestCase):
         platform = make_platform("Example")
         response = self.client.post(
             reverse("admin:guides_guide_add"),
-            {"platform": platform.pk, "slug": "ads", "topic": "advertising", "position": 0,
-             "versions-TOTAL_FORMS": 0, "versions-INITIAL_FORMS": 0, "_save": "1"},
-        )  # fmt: skip
+            {"platform": platform.pk, "slug": "ads", "topic": "advertising", "position": 0},
+        )
         guide = Guide.objects.get(slug="ads")
         self.assertRedirects(response, change_url(guide))
         page = self.client.get(change_url(guide))
@@ -62,6 +61,13 @@ class AdminWorkflowTests(AdminTestCase):
         draft = guide.versions.get()
         self.assertRedirects(response, change_url(draft))
         self.assertEqual((draft.number, draft.status, draft.steps.count()), (1, "draft", 0))
+
+    def test_a_second_guide_with_the_same_address_is_a_form_error(self):
+        self.client.force_login(self.editor)
+        data = {"platform": self.platform.pk, "slug": self.guide.slug, "topic": "other"}
+        response = self.client.post(reverse("admin:guides_guide_add"), {**data, "position": 0})
+        self.assertContains(response, "already exists")
+        self.assertEqual(Guide.objects.filter(slug=self.guide.slug).count(), 1)
 
     def test_editor_fills_in_a_new_draft_with_steps(self):
         guide = make_guide(platform=self.platform, published=False, steps=0)
@@ -193,6 +199,20 @@ class AdminWorkflowTests(AdminTestCase):
         self.published.refresh_from_db()
         self.assertEqual(str(self.published.verified_on), "2026-03-02")
         self.assertEqual(self.published.verified_by, self.editor)
+
+    def test_list_actions_verify_and_publish_several_versions(self):
+        other = Guide.objects.get(pk=make_guide(platform=self.platform).pk)
+        drafts = [self.guide.new_draft(), other.new_draft()]
+        url = reverse("admin:guides_guideversion_changelist")
+        self.client.force_login(self.publisher)
+        published = [self.published.pk, other.published_version_id]
+        with time_machine.travel("2026-05-04 12:00 +02:00", tick=False):
+            self.client.post(url, {"action": "mark_verified", "_selected_action": published})
+        self.client.post(url, {"action": "publish", "_selected_action": [d.pk for d in drafts]})
+        verified = GuideVersion.objects.filter(pk__in=published, verified_on="2026-05-04")
+        self.assertEqual(verified.count(), 2)
+        self.assertEqual(GuideVersion.objects.filter(status="published").count(), 2)
+        self.assertEqual(Guide.objects.filter(published_version__in=drafts).count(), 2)
 
     def test_guide_page_lists_its_versions(self):
         self.open_draft()
