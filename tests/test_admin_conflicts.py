@@ -1,8 +1,22 @@
 """Two people editing the same draft: the later save based on an old state is refused."""
 
+import threading
+import time
+from unittest import mock, skipUnless
+
+from django.db import connection
+from django.test import TransactionTestCase
+
+from guides.forms import GuideVersionForm
 from guides.models import Step
 
-from .admin_helpers import AdminTestCase, TemporaryMediaMixin, change_form_data, change_url
+from .admin_helpers import (
+    AdminTestCase,
+    EnglishClient,
+    TemporaryMediaMixin,
+    change_form_data,
+    change_url,
+)
 from .helpers import make_guide, make_platform, make_screenshot, make_user
 
 
@@ -147,3 +161,46 @@ class AdminConflictTests(TemporaryMediaMixin, AdminTestCase):
         self.assertContains(response, "was published while you were editing it")
         draft.refresh_from_db()
         self.assertNotEqual(draft.title_de, "Zu spät")
+
+
+_clean = GuideVersionForm.clean
+
+
+def _slow_clean(form):
+    # Widen the window between reading the draft and saving it, where a second save could slip
+    # in if the row were not locked.
+    time.sleep(0.3)
+    return _clean(form)
+
+
+@skipUnless(
+    connection.vendor == "postgresql",
+    "the in-memory SQLite test database cannot be shared by two threads writing at once",
+)
+class SimultaneousSaveTests(TransactionTestCase):
+    def test_of_two_saves_at_the_same_moment_exactly_one_wins(self):
+        draft = make_guide(published=False).versions.get()
+        clients = []
+        for name in ("anna", "ben"):
+            client = EnglishClient()
+            client.force_login(make_user(name, groups=["Editor"]))
+            data = change_form_data(client.get(change_url(draft)))
+            data["title_de"] = f"Titel von {name}"
+            clients.append((client, data))
+
+        statuses = []
+
+        def save(client, data):
+            statuses.append(client.post(change_url(draft), data).status_code)
+            connection.close()
+
+        with mock.patch.object(GuideVersionForm, "clean", _slow_clean):
+            threads = [threading.Thread(target=save, args=pair) for pair in clients]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+
+        draft.refresh_from_db()
+        self.assertEqual(sorted(statuses), [200, 302])
+        self.assertEqual(draft.revision, 2)
