@@ -119,7 +119,7 @@ class _Checker:
             return []
         return value
 
-    def texts(self, data, name, where, values=str):
+    def texts(self, data, name, where):
         """A translated field: {"de": …, "en": …} with every site language filled in."""
         value = data.get(name) or {}
         if not isinstance(value, dict):
@@ -128,12 +128,18 @@ class _Checker:
         for code in sorted(value.keys() - set(LANGUAGE_CODES)):
             self.error(f"{where}, {name}.{code}", f"unknown language (known: {LANGUAGE_CODES})")
         for code, text in value.items():
-            if not isinstance(text, values):
+            if not isinstance(text, str):
                 self.error(f"{where}, {name}.{code}", "must be a string")
-        return {code: value.get(code) or "" for code in LANGUAGE_CODES}
+        return {
+            code: text if isinstance(text := value.get(code), str) else ""
+            for code in LANGUAGE_CODES
+        }
 
-    def typed(self, data, name, where, kind, default):
+    def typed(self, data, name, where, kind, default=None, null=False):
+        """data[name] if it has the right type; a missing field was reported by fields()."""
         value = data.get(name, default)
+        if name not in data or (null and value is None):
+            return value
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             self.error(f"{where}, {name}", f"must be {_KIND_NAMES[kind]}")
             return default
@@ -199,7 +205,7 @@ class _Checker:
         if not self.fields(data, where, "region"):
             return {"code": None}
         region = {
-            "code": data.get("code"),
+            "code": self.typed(data, "code", where, str),
             "name": self.texts(data, "name", where),
             "position": self.typed(data, "position", where, int, 0),
         }
@@ -212,9 +218,9 @@ class _Checker:
         if not self.fields(data, where, "image"):
             return {"sha256": None}
         image = {
-            "sha256": data.get("sha256"),
-            "file": data.get("file"),
-            "kind": data.get("kind", Screenshot.Kind.SCREENSHOT),
+            "sha256": self.typed(data, "sha256", where, str),
+            "file": self.typed(data, "file", where, str),
+            "kind": self.typed(data, "kind", where, str, Screenshot.Kind.SCREENSHOT),
             "label": self.typed(data, "label", where, str, ""),
         }
         if image["kind"] not in Screenshot.Kind.values:
@@ -246,8 +252,8 @@ class _Checker:
         if not self.fields(data, where, "platform"):
             return {"slug": None, "guides": []}
         platform = {
-            "slug": data.get("slug"),
-            "name": data.get("name"),
+            "slug": self.typed(data, "slug", where, str),
+            "name": self.typed(data, "name", where, str),
             "website": self.typed(data, "website", where, str, ""),
             "description": self.texts(data, "description", where),
             "position": self.typed(data, "position", where, int, 0),
@@ -265,14 +271,14 @@ class _Checker:
         if not self.fields(data, where, "guide"):
             return {"slug": None, "versions": []}
         guide = {
-            "slug": data.get("slug"),
-            "topic": data.get("topic", Guide.Topic.OTHER),
+            "slug": self.typed(data, "slug", where, str),
+            "topic": self.typed(data, "topic", where, str, Guide.Topic.OTHER),
             "regions": self.typed(data, "regions", where, list, []),
             "position": self.typed(data, "position", where, int, 0),
         }
         known = {region["code"] for region in pack["regions"]}
         for code in guide["regions"]:
-            if code not in known:
+            if not isinstance(code, str) or code not in known:
                 self.error(f"{where}, regions", f"unknown region {code!r} (not in the pack)")
         self.model(Guide(**_without(guide, "regions")), where, exclude=["platform"])
         guide["versions"] = [
@@ -310,8 +316,8 @@ class _Checker:
             return {"number": None, "status": None, "based_on": None}
         version = {
             "number": self.typed(data, "number", where, int, None),
-            "status": data.get("status"),
-            "based_on": data.get("based_on"),
+            "status": self.typed(data, "status", where, str),
+            "based_on": self.typed(data, "based_on", where, int, null=True),
             "published_at": self.moment(data, "published_at", where, datetime),
             "verified_on": self.moment(data, "verified_on", where, date),
             **{name: self.texts(data, name, where) for name in VERSION_TEXTS},
@@ -359,9 +365,7 @@ class _Checker:
             for name in ("published_at", "verified_on"):
                 if not version[name]:
                     self.error(f"{where}, {name}", f"is missing: a {status} version needs it")
-        if version["based_on"] is not None and (
-            not isinstance(version["based_on"], int) or version["based_on"] >= version["number"]
-        ):
+        if version["based_on"] is not None and version["based_on"] >= (version["number"] or 0):
             self.error(f"{where}, based_on", "must be the number of an earlier version")
 
     def step(self, data, where, pack):
@@ -375,7 +379,7 @@ class _Checker:
         where = f"{where} ({key})" if key else where
         step = {
             "key": key,
-            "device": data.get("device", Step.Device.BOTH),
+            "device": self.typed(data, "device", where, str, Step.Device.BOTH),
             **{name: self.texts(data, name, where) for name in STEP_TEXTS},
             "needs_confirmation": self.typed(data, "needs_confirmation", where, bool, False),
             "screenshot": {
@@ -395,7 +399,10 @@ class _Checker:
     def source(self, data, where):
         if not self.fields(data, where, "source"):
             return {}
-        source = {"url": data.get("url"), "title": self.typed(data, "title", where, str, "")}
+        source = {
+            "url": self.typed(data, "url", where, str),
+            "title": self.typed(data, "title", where, str, ""),
+        }
         if isinstance(source["url"], str):
             self.https(source["url"], f"{where}, url")
         self.model(Source(**source), where, exclude=["version", "position"])

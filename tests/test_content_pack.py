@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import json
 from unittest import mock
 
 from django.core.management import CommandError
@@ -293,4 +294,33 @@ class ContentPackBadInputTests(TemporaryMediaMixin, TestCase):
             with self.assertRaises(OSError):
                 import_content(self.pack.path)
 
+        self.assertEqual(sum(row_counts().values()), 0)
+
+
+def _paths(data, path=()):
+    """Every position in a JSON document, as a tuple of keys and indexes."""
+    items = data.items() if isinstance(data, dict) else enumerate(data)
+    for key, value in items:
+        yield (*path, key)
+        if isinstance(value, dict | list):
+            yield from _paths(value, (*path, key))
+
+
+class ContentPackRobustnessTests(TemporaryMediaMixin, TestCase):
+    def test_a_value_of_the_wrong_type_anywhere_gives_a_message_not_a_crash(self):
+        pack = PackFolder(self)
+        original = json.dumps(pack.data)
+        for path in _paths(pack.data):
+            for wrong in (None, 7, "x", [], {"de": 1}, True):
+                data = json.loads(original)
+                parent = data
+                for key in path[:-1]:
+                    parent = parent[key]
+                parent[path[-1]] = wrong
+                pack.write(data)
+                with self.subTest(path=path, value=wrong):
+                    try:
+                        import_content(pack.path, "--check")
+                    except CommandError as error:
+                        self.assertIn("was not loaded", str(error))
         self.assertEqual(sum(row_counts().values()), 0)
