@@ -26,7 +26,7 @@ from PIL import Image, ImageChops
 HERE = Path(__file__).resolve().parent
 PACK = HERE.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-DESKTOP, PHONE = (720, 330), (360, 440)
+DESKTOP, PHONE = (720, 420), (360, 440)
 
 COMMON = {
     "de": {"caption": "Schematische Darstellung", "not_a_screenshot": "kein Bildschirmfoto"},
