@@ -12,6 +12,7 @@ export writes it.
 
 import hashlib
 import json
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -223,13 +224,17 @@ class _Checker:
             "kind": self.typed(data, "kind", where, str, Screenshot.Kind.SCREENSHOT),
             "label": self.typed(data, "label", where, str, ""),
         }
+        if not re.fullmatch(r"[0-9a-f]{64}", image["sha256"] or ""):
+            self.error(f"{where}, sha256", "must be 64 lowercase hexadecimal digits")
+            return image
         if image["kind"] not in Screenshot.Kind.values:
             self.error(f"{where}, kind", f"must be one of {Screenshot.Kind.values}")
         expected = [f"images/{image['sha256']}.{ext}" for ext in IMAGE_EXTENSIONS]
         if image["file"] not in expected:
             self.error(f"{where}, file", "must be images/<sha256>.png (or .jpg, .webp)")
             return image
-        self.image_file(self.folder / image["file"], image["sha256"], f"{where}, file")
+        image["path"] = self.folder / image["file"]
+        self.image_file(image["path"], image["sha256"], f"{where}, file")
         return image
 
     def image_file(self, path, sha256, where):
@@ -245,7 +250,10 @@ class _Checker:
         try:
             with Image.open(path) as picture:
                 picture.verify()
+                image_format = picture.format
         except (UnidentifiedImageError, OSError, SyntaxError):
+            image_format = None
+        if image_format not in Screenshot.FORMATS:
             self.error(where, f"{path} is not a PNG, JPEG or WebP image")
 
     def platform(self, data, where, pack):
@@ -520,16 +528,15 @@ class Report:
 
 def import_pack(path):
     """Read the pack at `path` and load it; nothing is written if it has errors."""
-    pack = read_pack(path)
-    return load_pack(pack, Path(path) if Path(path).is_dir() else Path(path).parent)
+    return load_pack(read_pack(path))
 
 
-def load_pack(pack, folder):
+def load_pack(pack):
     """Write a pack from read_pack in one transaction; see the module docstring for the rules."""
     report = Report()
     with transaction.atomic():
         regions = {data["code"]: _region(data) for data in pack["regions"]}
-        images = _Images(pack["images"], folder)
+        images = _Images(pack["images"])
         for data in pack["platforms"]:
             platform = _platform(data)
             for guide_data in data["guides"]:
@@ -559,15 +566,14 @@ def _platform(data):
 class _Images:
     """Screenshot rows for the pack's images, stored when a new step first needs them."""
 
-    def __init__(self, images, folder):
+    def __init__(self, images):
         self.images = images
-        self.folder = folder
         self.stored = {}
 
     def get(self, sha256):
         if sha256 not in self.stored:
             image = self.images[sha256]
-            with open(self.folder / image["file"], "rb") as file:
+            with open(image["path"], "rb") as file:
                 self.stored[sha256] = Screenshot.store(
                     file, kind=image["kind"], label=image["label"]
                 )

@@ -2,11 +2,13 @@
 
 import datetime
 import hashlib
+import io
 import json
 from unittest import mock
 
 from django.core.management import CommandError
 from django.test import TestCase
+from PIL import Image
 
 from guides.models import Guide, GuideVersion, Screenshot, Step
 
@@ -220,6 +222,23 @@ class ContentPackBadInputTests(TemporaryMediaMixin, TestCase):
         actual = hashlib.sha256(image.read_bytes()).hexdigest()
 
         self.assertRefused(f"has SHA-256 {actual}, not the {self.pack.image_sha} its name says")
+
+    def test_image_that_is_not_a_png_jpeg_or_webp(self):
+        gif = io.BytesIO()
+        Image.new("RGB", (4, 4)).save(gif, "GIF")
+        sha = hashlib.sha256(gif.getvalue()).hexdigest()
+        (self.pack.path / "images" / f"{sha}.png").write_bytes(gif.getvalue())
+        self.pack.data["images"].append({"sha256": sha, "file": f"images/{sha}.png"})
+        self.pack.write()
+
+        self.assertRefused(f"image {sha}, file:", "is not a PNG, JPEG or WebP image")
+
+    def test_image_name_outside_the_images_folder(self):
+        self.pack.data["images"][0]["sha256"] = "../../secret"
+        self.pack.data["images"][0]["file"] = "images/../../secret.png"
+        self.pack.write()
+
+        self.assertRefused("image ../../secret, sha256: must be 64 lowercase hexadecimal digits")
 
     def test_step_pointing_to_an_unlisted_image(self):
         self.pack.version_2["steps"][0]["screenshot"] = {"en": "ab" * 32}
