@@ -332,6 +332,8 @@ class _Checker:
             "deep_link": self.typed(data, "deep_link", where, str, ""),
             "minutes": self.typed(data, "minutes", where, int, 2),
         }
+        if version["number"] is not None and version["number"] < 1:
+            self.error(f"{where}, number", "must be 1 or more")
         self.lifecycle(version, where)
         if not version["title"]["de"]:
             self.error(f"{where}, title.de", "is missing: every version needs a German title")
