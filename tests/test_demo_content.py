@@ -140,6 +140,8 @@ class DemoContentTests(TemporaryMediaMixin, TestCase):
         ads = Guide.objects.get(slug="advertising-data").published_version
         self.assertTrue(ads.steps.last().needs_confirmation)
         self.assertIn("nicht bei LinkedIn bestätigt", ads.needs_confirmation_de)
+        self.assertIn("Hinweis für die Redaktion", ads.needs_confirmation_de)
+        self.assertIn("Note for editors", ads.needs_confirmation_en)
         ai = Guide.objects.get(slug="ai-training").published_version
         self.assertIn("iOS und Android", ai.needs_confirmation_de)
         self.assertTrue(ai.steps.filter(device="app", needs_confirmation=True).exists())
