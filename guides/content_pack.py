@@ -421,8 +421,9 @@ class _Checker:
 
 _KIND_NAMES = {int: "a whole number", str: "a string", bool: "true or false", list: "a list"}
 
-# Fields that the model checks would get wrong before the rows exist: relations, lifecycle, and
-# the untranslated base fields (they read the current language with fallback).
+# Left out of the model checks: relations and lifecycle (the rows do not exist yet), the
+# untranslated base fields (they read the current language with fallback), and the German title
+# and instruction (checked above with a clearer message).
 _NOT_CHECKED = {
     "version": ["guide", "number", "status", "based_on", "published_at", "verified_on", "revision"]
     + ["created_at", "updated_at", "created_by", "published_by", "verified_by", "updated_by"]
@@ -469,7 +470,7 @@ def _step(data, **fields):
         key=data["key"],
         device=data["device"],
         needs_confirmation=data["needs_confirmation"],
-        **_translated(data, ("instruction", "menu_path", "target_value", "screenshot_alt")),
+        **_translated(data, STEP_TEXTS),
         **fields,
     )
 
