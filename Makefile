@@ -8,7 +8,6 @@ SHELL := /bin/bash
 PORT ?= 8000
 PYTEST_ARGS ?=
 CHROMIUM ?= /usr/bin/chromium
-LANGUAGES ?= de en fr it
 export CHROMIUM
 
 VENV := .venv
@@ -29,8 +28,11 @@ need = command -v $(1) >/dev/null 2>&1 || { \
 	  echo "error: '$(1)' is missing; install the Debian package(s) $(2)" >&2; exit 1; \
 	fi; }
 
-# pip-compile resolves against PyPI alone (no machine-local pip configuration) and pins hashes.
-PIP_COMPILE := env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(VENV)/bin/pip-compile --quiet \
+# The lock files are resolved with Python 3.12, the oldest supported version, so that packages
+# needed only on older Pythons are pinned too. pip-compile resolves against PyPI alone (no
+# machine-local pip configuration) and pins hashes.
+LOCK_VENV := .venv-lock
+PIP_COMPILE := env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(LOCK_VENV)/bin/pip-compile --quiet \
 	--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
 
 .PHONY: help run test lint format messages compilemessages lock clean
@@ -61,7 +63,7 @@ $(STAMP): requirements-dev.txt requirements.txt
 	  "$$py" -m venv $(VENV); \
 	fi; \
 	echo "--> installing requirements-dev.txt into $(VENV)"; \
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt; \
+	$(PY) -m pip install -qq --disable-pip-version-check -r requirements-dev.txt; \
 	touch $@
 
 $(NPM_STAMP): package.json package-lock.json
@@ -73,7 +75,11 @@ $(NPM_STAMP): package.json package-lock.json
 
 compilemessages: $(STAMP)
 	@$(call need,msgfmt,gettext)
-	@$(MANAGE) compilemessages $(SKIP_DIRS) --verbosity 0
+	@if [ -d locale ]; then \
+	  $(MANAGE) compilemessages $(SKIP_DIRS) --verbosity 0; \
+	else \
+	  echo "--> no locale/ folder yet: no messages to compile (make messages creates it)"; \
+	fi
 
 run: $(STAMP) compilemessages
 	@mkdir -p data
@@ -111,13 +117,24 @@ format: $(STAMP)
 
 messages: $(STAMP)
 	@$(call need,msgfmt,gettext)
-	$(MANAGE) makemessages $(addprefix -l ,$(LANGUAGES)) --no-obsolete $(SKIP_DIRS)
+	@# The languages come from settings.LANGUAGES, so adding one there is enough.
+	$(MANAGE) makemessages --no-obsolete $(SKIP_DIRS) $$($(MANAGE) shell --no-imports -c \
+	  'from django.conf import settings; print(" ".join("-l " + c for c, _ in settings.LANGUAGES))')
 
-lock: $(STAMP)
+$(LOCK_VENV)/bin/pip-compile:
+	@set -e; py=; \
+	for c in python3.12 /root/.pyenv/versions/3.12*/bin/python3; do \
+	  "$$c" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' 2>/dev/null && { py=$$c; break; }; \
+	done; \
+	[ -n "$$py" ] || { echo "error: make lock needs Python 3.12 (python3.12 on PATH)" >&2; exit 1; }; \
+	rm -rf $(LOCK_VENV); "$$py" -m venv $(LOCK_VENV); \
+	$(LOCK_VENV)/bin/pip install -qq "$$(grep -o '^pip-tools==[^ ]*' requirements-dev.txt)"
+
+lock: $(LOCK_VENV)/bin/pip-compile
 	$(PIP_COMPILE) $(LOCK_ARGS) --output-file=requirements.txt pyproject.toml
 	$(PIP_COMPILE) $(LOCK_ARGS) --extra=dev --output-file=requirements-dev.txt pyproject.toml
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles test-artifacts .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(LOCK_VENV) node_modules staticfiles test-artifacts .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 	find . -name '*.mo' -path '*/LC_MESSAGES/*' -not -path './.venv/*' -delete

@@ -1,9 +1,18 @@
 import os
+from pathlib import Path
 
 import pytest
 
 # Fixtures that start a browser; a test that uses one is a browser test.
 BROWSER_FIXTURES = {"page", "context", "browser", "new_context"}
+
+
+def pytest_report_header(config):
+    # Shows which database a run used (CI runs the suite on SQLite and on PostgreSQL).
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}"
 
 
 def pytest_collection_modifyitems(items):
@@ -30,3 +39,31 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+def _serve_through_the_app(application):
+    return application
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, with static files served as in production.
+
+    pytest-django looks static files up by their source names, which fails for the hashed names
+    that the manifest storage puts in pages; here whitenoise serves the collected files instead.
+    """
+    from django.conf import settings
+    from pytest_django.live_server_helper import LiveServer
+
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        pytest.fail("no collected static files: run `make test` or `manage.py collectstatic`")
+    address = (
+        request.config.getvalue("liveserver")
+        or os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(address, start=False)
+    server.thread.static_handler = _serve_through_the_app
+    server.start()
+    yield server
+    server.stop()
