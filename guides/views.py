@@ -90,8 +90,13 @@ def home(request):
 def platform(request, platform):
     platform = get_object_or_404(Platform, slug=platform)
     guides = _listed_guides().filter(platform=platform)
-    items = _guide_items(guides, get_language())
-    return render(request, "guides/platform.html", {"platform": platform, "items": items})
+    language = get_language()
+    context = {
+        "platform": platform,
+        "description": reading.localized(platform, "description", language),
+        "items": _guide_items(guides, language),
+    }
+    return render(request, "guides/platform.html", context)
 
 
 def guide(request, platform, slug):
