@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_from_request
 from django.utils.translation import gettext as _
+from modeltranslation.utils import resolution_order
 
 from . import reading
 from .diff import compare_versions
@@ -28,6 +29,8 @@ def _listed_guides():
         Guide.objects.published()
         .select_related("platform", "published_version")
         .prefetch_related("regions")
+        # Grouped by platform on the home page: platforms sharing a position must not interleave.
+        .order_by("platform__position", "platform__name", "platform_id", "position", "slug")
     )
 
 
@@ -58,6 +61,7 @@ def _render_version(request, version, guide, *, preview=False):
     prefetch_related_objects([version], _steps_prefetch(), "sources")
     language = get_language()
     labels = _labels_language(request, language)
+    label_languages = reading.label_languages(version)
     devices = reading.device_steps(version.steps.all(), language, labels)
     all_steps = [view for device in devices for view in device.steps]
     canonical = absolute_url(request, guide.get_absolute_url())
@@ -66,11 +70,12 @@ def _render_version(request, version, guide, *, preview=False):
         "version": version,
         "text": reading.guide_text(version, language, all_steps),
         "devices": devices,
-        "labels": labels,
-        "label_languages": reading.label_languages(version),
+        # The language the labels are really shown in, after fallback (marked in the choice).
+        "labels": next((c for c in resolution_order(labels) if c in label_languages), labels),
+        "label_languages": label_languages,
         "is_preview": preview,
         "is_archived": version.status == GuideVersion.Status.ARCHIVED,
-        "is_stale": not preview and version.is_stale(),
+        "is_stale": version.status == GuideVersion.Status.PUBLISHED and version.is_stale(),
         "stale_after_days": settings.STALE_AFTER_DAYS,
         "canonical_url": canonical,
         "qr_svg": _qr_svg(canonical),

@@ -322,3 +322,20 @@ class PrintTests(TestCase):
         self.assertContains(response, '<svg role="img" width=')
         self.assertContains(response, f"<title>{address}</title>")
         self.assertContains(response, f'<link rel="canonical" href="{address}">')
+
+
+class LabelsFallbackTests(TestCase):
+    def test_the_language_labels_are_shown_in_is_marked_when_the_page_language_has_none(self):
+        guide = make_guide(steps=1)  # menu paths in German and English only
+        response = self.client.get(_page(guide, "fr"))
+        self.assertContains(response, 'hreflang="en" aria-current="true">anglais</a>')
+        self.assertContains(response, '<li><a href="?labels=de#steps" hreflang="de">allemand</a>')
+
+    def test_archived_versions_show_no_stale_notice(self):
+        guide = make_guide()
+        guide.refresh_from_db()
+        guide.published_version.mark_verified(on=datetime.date(2020, 1, 1))
+        guide.new_draft().publish()
+        response = self.client.get(_page(guide, "en") + "v1/")
+        self.assertContains(response, "Outdated version.")
+        self.assertNotContains(response, "notice-warning")

@@ -3,7 +3,7 @@ from unittest import mock
 from django.core.exceptions import ValidationError
 from django.test import TestCase
 
-from guides.models import Platform
+from guides.models import Guide, Platform
 from tests.helpers import make_guide, make_platform, make_region
 from tests.reader_helpers import collected_static, inline_code  # noqa: F401
 
@@ -162,3 +162,14 @@ class ReservedPlatformSlugTests(TestCase):
 
     def test_ordinary_platform_slug_is_accepted(self):
         Platform(name="Pinterest", slug="pinterest").full_clean()
+
+
+class PlatformOrderTests(TestCase):
+    def test_guides_of_platforms_with_the_same_position_are_grouped(self):
+        first, second = make_platform(name="Alpha"), make_platform(name="Beta")
+        for position, platform in enumerate([first, second, first, second]):
+            guide = make_guide(platform=platform)
+            Guide.objects.filter(pk=guide.pk).update(position=position)
+        response = self.client.get("/en/")
+        self.assertContains(response, '<h2 id="platform-alpha">', count=1)
+        self.assertContains(response, '<h2 id="platform-beta">', count=1)
