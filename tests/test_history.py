@@ -1,7 +1,7 @@
 from django.test import TestCase
 
 from guides.models import Step
-from tests.helpers import add_step, make_guide, make_screenshot
+from tests.helpers import add_step, make_guide, make_platform, make_screenshot
 from tests.reader_helpers import collected_static  # noqa: F401
 
 
@@ -120,3 +120,17 @@ class CompareTests(TestCase):
         response = self.client.get("/en/linkedin/single/compare/")
         self.assertRedirects(response, "/en/linkedin/single/history/")
         self.assertEqual(guide.versions.count(), 1)
+
+
+class HistoryQueryCountTests(TestCase):
+    def test_history_and_compare_run_a_fixed_number_of_queries(self):
+        platform = make_platform()
+        for steps in (1, 6):
+            guide = make_guide(platform=platform, steps=steps)
+            for _ in range(3):
+                guide.new_draft().publish()
+            url = guide.get_absolute_url()
+            with self.assertNumQueries(2):  # guide with platform, versions
+                self.client.get(url + "history/")
+            with self.assertNumQueries(3):  # guide with platform, versions, steps of both
+                self.client.get(url + "compare/?from=1&to=4")
