@@ -125,6 +125,11 @@ class GuideText:
     change_note: Text
     fallbacks: list = field(default_factory=list)
 
+    @property
+    def other_fallbacks(self):
+        """Fallback languages besides the title's, for "some parts are shown in …"."""
+        return [code for code in self.fallbacks if code != self.title.lang]
+
 
 def guide_text(version, language, steps=()):
     names = ("title", "summary", "context", "check_text", "needs_confirmation", "change_note")

@@ -339,3 +339,12 @@ class LabelsFallbackTests(TestCase):
         response = self.client.get(_page(guide, "en") + "v1/")
         self.assertContains(response, "Outdated version.")
         self.assertNotContains(response, "notice-warning")
+
+
+class MixedFallbackTests(TestCase):
+    def test_notice_names_every_language_the_page_falls_back_to(self):
+        guide = make_guide(steps=1, title_en="English title", context_de="Nur auf Deutsch.")
+        response = self.client.get(_page(guide, "it"))
+        self.assertContains(response, "viene mostrata in inglese.")
+        self.assertContains(response, "Alcune parti vengono mostrate in tedesco.")
+        self.assertContains(response, '<div class="context" lang="de">')
