@@ -1,10 +1,11 @@
-"""Shared by the reader tests: static files for {% static %} and a few page checks.
+"""Shared by the reader tests: built assets and a few page checks.
 
-The templates use whitenoise's manifest storage, which needs `collectstatic` to have run. The
-fixture below runs it when the manifest is missing or older than a file in static/, so a plain
-`pytest` works; import it into a test module (or tests/conftest.py) to use it:
+The templates use whitenoise's manifest storage, which needs `collectstatic` to have run, and
+the pages' words come from compiled message catalogues. The fixture below runs
+`collectstatic` and `compilemessages` when their output is missing or older than their
+sources, so a plain `pytest` works; import it into a test module (or tests/conftest.py):
 
-    from tests.reader_helpers import collected_static  # noqa: F401
+    from tests.reader_helpers import reader_assets  # noqa: F401
 """
 
 import re
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils.translation import trans_real
 
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 _STYLE_ELEMENT = re.compile(r"<style\b", re.IGNORECASE)
@@ -31,10 +33,24 @@ def _static_is_fresh():
     return manifest.stat().st_mtime >= newest
 
 
+def _messages_are_fresh():
+    for path in settings.LOCALE_PATHS:
+        for po in Path(path).rglob("*.po"):
+            mo = po.with_suffix(".mo")
+            if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+                return False
+    return True
+
+
 @pytest.fixture(scope="session", autouse=True)
-def collected_static():
+def reader_assets():
     if not _static_is_fresh():
         call_command("collectstatic", interactive=False, verbosity=0)
+    if not _messages_are_fresh():
+        call_command("compilemessages", verbosity=0, ignore_patterns=[".venv", "node_modules"])
+        # Catalogues loaded before compiling are cached per process; forget them.
+        trans_real._translations = {}
+        trans_real._default = None
 
 
 def inline_code(html):

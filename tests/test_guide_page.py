@@ -12,7 +12,7 @@ from tests.helpers import (
     make_screenshot,
     make_user,
 )
-from tests.reader_helpers import collected_static  # noqa: F401
+from tests.reader_helpers import reader_assets  # noqa: F401
 
 
 def _page(guide, language="de"):

@@ -2,7 +2,7 @@ from django.test import TestCase
 
 from guides.models import Step
 from tests.helpers import add_step, make_guide, make_platform, make_screenshot
-from tests.reader_helpers import collected_static  # noqa: F401
+from tests.reader_helpers import reader_assets  # noqa: F401
 
 
 def _publish_change(guide, change_note_en, edit):

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.test import TestCase
 
 from tests.helpers import add_step, make_guide, make_screenshot, make_user
-from tests.reader_helpers import collected_static  # noqa: F401
+from tests.reader_helpers import reader_assets  # noqa: F401
 
 VNU = (
     Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ import pytest
 
 from guides.models import Step
 from tests.helpers import add_step, make_guide, make_platform, make_region, make_screenshot
-from tests.reader_helpers import collected_static  # noqa: F401  (before live_server starts)
+from tests.reader_helpers import reader_assets  # noqa: F401  (before live_server starts)
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
