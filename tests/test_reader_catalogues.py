@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 LOCALE = Path(__file__).resolve().parent.parent / "locale"
-READER_SOURCES = ("templates/", "guides/diff.py", "guides/feeds.py")
+READER_SOURCES = ("templates/", "guides/diff.py", "guides/feeds.py", "config/settings.py")
 _STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
 
