@@ -1,0 +1,197 @@
+"""The LinkedIn demo pack (guides/demo): loads cleanly, complete in German and English."""
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.test import TestCase
+
+from guides.models import Guide, GuideVersion, Platform, Screenshot, Step
+
+from .content_pack_helpers import TemporaryMediaMixin, dump, import_content, row_counts
+
+DEMO = Path(settings.BASE_DIR) / "guides" / "demo"
+# Reader-facing texts that every version has in both languages.
+VERSION_TEXTS = ("title", "summary", "context", "check_text", "change_note")
+# Step texts that may be empty, but then in both languages.
+PAIRED_STEP_TEXTS = ("menu_path", "target_value", "screenshot_alt")
+
+
+def demo_json():
+    return json.loads((DEMO / "content.json").read_text(encoding="utf-8"))
+
+
+class DemoContentTests(TemporaryMediaMixin, TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.output, cls.errors = import_content(DEMO)
+
+    def versions(self):
+        return GuideVersion.objects.select_related("guide").prefetch_related("steps", "sources")
+
+    def test_demo_loads_without_problems(self):
+        self.assertEqual(self.errors, "")
+        self.assertEqual(
+            set(Guide.objects.values_list("slug", flat=True)),
+            {"ai-training", "advertising-data", "microsoft-ad-sharing"},
+        )
+        self.assertEqual(Guide.objects.published().count(), 3)
+
+    def test_demo_loads_twice_without_change(self):
+        counts, before = row_counts(), dump()
+
+        out, err = import_content(DEMO)
+
+        self.assertEqual(row_counts(), counts)
+        self.assertEqual(dump(), before)
+        self.assertEqual(out.count("unchanged"), 3)
+        self.assertEqual(err, "")
+
+    def test_ai_training_guide_has_a_history_of_two_published_versions(self):
+        guide = Guide.objects.get(slug="ai-training")
+        v1, v2 = guide.versions.order_by("number")
+
+        self.assertEqual((v1.status, v2.status), ("archived", "published"))
+        self.assertEqual(guide.published_version, v2)
+        self.assertEqual(set(v1.steps.values_list("device", flat=True)), {"desktop"})
+        self.assertEqual(set(v2.steps.values_list("device", flat=True)), {"desktop", "app"})
+        self.assertNotIn("rückwirkend", v1.context_de)
+        self.assertIn("nicht rückwirkend", v2.context_de)
+        self.assertIn("does not work backwards", v2.context_en)
+        self.assertIn("App", v2.change_note_de)
+        # The desktop steps are the same steps in both versions, so they can be compared.
+        desktop_keys = set(v1.steps.values_list("key", flat=True))
+        self.assertLessEqual(desktop_keys, set(v2.steps.values_list("key", flat=True)))
+
+    def test_every_guide_has_steps_for_each_device_it_claims(self):
+        expected = {
+            ("ai-training", 1): {"desktop"},
+            ("ai-training", 2): {"desktop", "app"},
+            ("advertising-data", 1): {"desktop"},
+            ("microsoft-ad-sharing", 1): {"desktop"},
+        }
+        for version in self.versions():
+            steps = list(version.steps.all())
+            devices = {step.device for step in steps}
+            self.assertEqual(devices, expected[(version.guide.slug, version.number)])
+            for device in devices:
+                with self.subTest(version=str(version), device=device):
+                    path = [s for s in steps if s.device in (device, Step.Device.BOTH)]
+                    self.assertTrue(path[-1].target_value_de, "each path ends at the switch")
+                    self.assertTrue(path[-1].target_value_en)
+
+    def test_german_and_english_are_complete(self):
+        for version in self.versions():
+            for name in VERSION_TEXTS:
+                with self.subTest(version=str(version), field=name):
+                    self.assertTrue(getattr(version, f"{name}_de"))
+                    self.assertTrue(getattr(version, f"{name}_en"))
+            self.assertEqual(
+                bool(version.needs_confirmation_de), bool(version.needs_confirmation_en)
+            )
+            for step in version.steps.all():
+                with self.subTest(version=str(version), step=step.position):
+                    self.assertTrue(step.instruction_de and step.instruction_en)
+                    for name in PAIRED_STEP_TEXTS:
+                        self.assertEqual(
+                            bool(getattr(step, f"{name}_de")), bool(getattr(step, f"{name}_en"))
+                        )
+                    self.assertEqual(bool(step.screenshot_de), bool(step.screenshot_en))
+
+    def test_every_illustrated_step_has_a_description_in_each_language(self):
+        illustrated = Step.objects.exclude(screenshot_de=None)
+        self.assertGreaterEqual(illustrated.count(), 8)
+        for step in illustrated:
+            for code in ("de", "en"):
+                alt = getattr(step, f"screenshot_alt_{code}")
+                caption = {"de": "Schematische Darstellung", "en": "Schematic illustration"}
+                self.assertTrue(alt.startswith(caption[code]), alt)
+                self.assertGreater(len(alt), 60, "a real description, not a label")
+
+    def test_german_addresses_readers_as_sie_throughout(self):
+        informal = re.compile(r"\b(du|dich|dir|dein\w*)\b", re.IGNORECASE)
+        texts = [getattr(v, f"{n}_de") or "" for v in self.versions() for n in VERSION_TEXTS]
+        texts += [s.instruction_de for s in Step.objects.all()]
+        for text in texts:
+            self.assertIsNone(informal.search(text), text)
+
+    def test_every_deep_link_and_source_is_https(self):
+        for version in self.versions():
+            self.assertTrue(version.deep_link.startswith("https://"), version.deep_link)
+            self.assertTrue(version.sources.exists(), f"{version} names its sources")
+            for source in version.sources.all():
+                self.assertTrue(source.url.startswith("https://"), source.url)
+        for platform in Platform.objects.all():
+            self.assertTrue(platform.website.startswith("https://"))
+
+    def test_dates_are_the_sources_dates_from_the_file(self):
+        dates = {
+            (v.guide.slug, v.number): (v.published_at.date().isoformat(), v.verified_on.isoformat())
+            for v in GuideVersion.objects.select_related("guide")
+        }
+        self.assertEqual(dates[("ai-training", 1)], ("2025-09-18", "2025-09-18"))
+        self.assertEqual(dates[("ai-training", 2)], ("2025-10-29", "2025-10-29"))
+        self.assertEqual(dates[("microsoft-ad-sharing", 1)], ("2025-10-29", "2025-10-29"))
+        self.assertTrue(GuideVersion.objects.get(guide__slug="ai-training", number=2).is_stale())
+
+    def test_unconfirmed_facts_are_flagged(self):
+        ads = Guide.objects.get(slug="advertising-data").published_version
+        self.assertTrue(ads.steps.last().needs_confirmation)
+        self.assertIn("nicht bei LinkedIn bestätigt", ads.needs_confirmation_de)
+        self.assertIn("Hinweis für die Redaktion", ads.needs_confirmation_de)
+        self.assertIn("Note for editors", ads.needs_confirmation_en)
+        ai = Guide.objects.get(slug="ai-training").published_version
+        self.assertIn("iOS und Android", ai.needs_confirmation_de)
+        self.assertTrue(ai.steps.filter(device="app", needs_confirmation=True).exists())
+
+    def test_microsoft_guide_says_who_is_affected_before_anything_else(self):
+        version = Guide.objects.get(slug="microsoft-ad-sharing").published_version
+
+        self.assertTrue(version.summary_de.startswith("Nur außerhalb der EU"))
+        self.assertTrue(version.summary_en.startswith("Only outside the EU"))
+        self.assertTrue(version.context_en.startswith("Who is affected?"))
+        self.assertFalse(
+            Guide.objects.get(slug="microsoft-ad-sharing").regions.filter(code="eu-eea").exists()
+        )
+
+    def test_research_guide_is_left_out_and_the_notes_say_why(self):
+        self.assertFalse(Guide.objects.filter(topic=Guide.Topic.RESEARCH).exists())
+        self.assertIn("No research guide", " ".join(demo_json()["notes"]))
+
+
+class DemoImageTests(TestCase):
+    def test_images_referenced_exist_and_match_their_hashes(self):
+        pack = demo_json()
+        listed = {image["sha256"] for image in pack["images"]}
+        for image in pack["images"]:
+            with self.subTest(image=image["label"]):
+                data = (DEMO / image["file"]).read_bytes()
+                self.assertEqual(hashlib.sha256(data).hexdigest(), image["sha256"])
+                self.assertEqual(image["kind"], Screenshot.Kind.ILLUSTRATION)
+                self.assertTrue(data.startswith(b"\x89PNG"))
+                self.assertLess(len(data), 60_000, "illustrations stay small")
+        used = {
+            sha
+            for platform in pack["platforms"]
+            for guide in platform["guides"]
+            for version in guide["versions"]
+            for step in version["steps"]
+            for sha in step.get("screenshot", {}).values()
+        }
+        self.assertEqual(used, listed, "every image is used and every used image is listed")
+        self.assertEqual(
+            sorted(path.name for path in (DEMO / "images").iterdir()),
+            sorted(f"{sha}.png" for sha in listed),
+            "no stray files in images/",
+        )
+
+    def test_production_start_does_not_load_the_demo(self):
+        entrypoint = Path(settings.BASE_DIR) / "config" / "docker-entrypoint.sh"
+        commands = [
+            line for line in entrypoint.read_text().splitlines() if not line.startswith("#")
+        ]
+        self.assertNotIn("import_content", "\n".join(commands))
+        makefile = (Path(settings.BASE_DIR) / "Makefile").read_text()
+        self.assertIn("import_content guides/demo", makefile)
