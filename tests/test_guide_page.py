@@ -4,6 +4,7 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from guides.models import Step
+from tests.content_pack_helpers import TemporaryMediaMixin
 from tests.helpers import (
     add_step,
     make_guide,
@@ -192,7 +193,7 @@ class StaleNoticeTests(TestCase):
         self.assertContains(response, f'<time datetime="{old:%Y-%m-%d}">')
 
 
-class ScreenshotTests(TestCase):
+class ScreenshotTests(TemporaryMediaMixin, TestCase):
     def test_screenshot_has_size_alt_text_and_lazy_loading(self):
         guide = make_guide(steps=0, published=False)
         shot = make_screenshot(size=(120, 80))
@@ -227,7 +228,7 @@ class ScreenshotTests(TestCase):
         self.assertContains(response, 'alt="Switch" loading="lazy" lang="en"')
 
 
-class GuideQueryCountTests(TestCase):
+class GuideQueryCountTests(TemporaryMediaMixin, TestCase):
     def _guide_with_steps(self, count, platform):
         guide = make_guide(platform=platform, steps=0, published=False)
         guide.regions.add(make_region(), make_region("ch", "Schweiz", "Switzerland"))

@@ -1,6 +1,7 @@
 from django.test import TestCase
 
 from guides.models import Step
+from tests.content_pack_helpers import TemporaryMediaMixin
 from tests.helpers import add_step, make_guide, make_platform, make_screenshot
 from tests.reader_helpers import reader_assets  # noqa: F401
 
@@ -45,7 +46,7 @@ class HistoryPageTests(TestCase):
         self.assertEqual(self.client.get(f"/en/linkedin/{guide.slug}/history/").status_code, 404)
 
 
-class CompareTests(TestCase):
+class CompareTests(TemporaryMediaMixin, TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.old_shot = make_screenshot(color="red")

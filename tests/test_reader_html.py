@@ -4,10 +4,14 @@ import json
 import shutil
 import subprocess
 import tempfile
+from io import StringIO
 from pathlib import Path
 
+from django.conf import settings
+from django.core.management import call_command
 from django.test import TestCase
 
+from tests.content_pack_helpers import TemporaryMediaMixin
 from tests.helpers import add_step, make_guide, make_screenshot, make_user
 from tests.reader_helpers import reader_assets  # noqa: F401
 
@@ -38,7 +42,7 @@ def _vnu_errors(directory):
     return errors
 
 
-class ValidHtmlTests(TestCase):
+class ValidHtmlTests(TemporaryMediaMixin, TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.guide = make_guide(slug="ki", steps=2, published=False, title_en="AI")
@@ -87,3 +91,19 @@ class ValidHtmlTests(TestCase):
         self.assertIn("broken.html", errors, "the checker must be able to fail")
         errors.pop("broken.html")
         self.assertEqual(errors, {})
+
+
+class DemoContentHtmlTests(TemporaryMediaMixin, TestCase):
+    def test_demo_guides_are_valid_html(self):
+        call_command(
+            "import_content", str(Path(settings.BASE_DIR) / "guides" / "demo"), stdout=StringIO()
+        )
+        directory = Path(self.enterContext(tempfile.TemporaryDirectory()))
+        for language in ("de", "en", "it"):
+            for slug in ("ai-training", "advertising-data", "microsoft-ad-sharing"):
+                response = self.client.get(f"/{language}/linkedin/{slug}/")
+                self.assertEqual(response.status_code, 200)
+                (directory / f"{language}-{slug}.html").write_bytes(response.content)
+            response = self.client.get(f"/{language}/linkedin/ai-training/compare/")
+            (directory / f"{language}-compare.html").write_bytes(response.content)
+        self.assertEqual(_vnu_errors(directory), {})

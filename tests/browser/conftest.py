@@ -4,15 +4,30 @@ server (tests/conftest.py serves the collected static files through whitenoise).
 Failed tests leave a screenshot in the git-ignored test-artifacts/ (pyproject's addopts).
 """
 
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 
 from guides.models import Step
 from tests.helpers import add_step, make_guide, make_platform, make_region, make_screenshot
 from tests.reader_helpers import reader_assets  # noqa: F401  (before live_server starts)
 
+DEMO = Path(settings.BASE_DIR) / "guides" / "demo"
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(autouse=True)
+def temporary_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def demo_content(transactional_db):
+    """The LinkedIn demo pack, as `make run` loads it."""
+    call_command("import_content", str(DEMO), stdout=StringIO())
 
 
 @pytest.fixture

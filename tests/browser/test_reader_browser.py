@@ -33,6 +33,18 @@ class ReaderAccessibilityTests:
         page.get_by_role("tab", name="Am Computer").click()
         assert run_axe(page) == []
 
+    @pytest.mark.parametrize("language", ["de", "en", "fr"])
+    def test_axe_finds_no_violations_in_the_demo_guides(
+        self, page, live_server, demo_content, language
+    ):
+        for slug in ("ai-training", "advertising-data", "microsoft-ad-sharing"):
+            for tab in ("app", "desktop"):
+                page.goto(f"{live_server.url}/{language}/linkedin/{slug}/")
+                page.locator(f"#tab-{tab}").click()
+                assert run_axe(page) == [], (slug, tab)
+        page.goto(f"{live_server.url}/{language}/linkedin/ai-training/compare/")
+        assert run_axe(page) == []
+
     def test_axe_check_can_fail(self, page, live_server, reader_guide):
         page.goto(live_server.url + GUIDE)
         page.evaluate("document.querySelector('.screenshot img').removeAttribute('alt')")
