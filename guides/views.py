@@ -1,5 +1,7 @@
 """The public reader site: guides by platform, a guide's steps, its history, search."""
 
+import functools
+
 import segno
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
@@ -45,6 +47,7 @@ def absolute_url(request, path):
     return request.build_absolute_uri(path)
 
 
+@functools.lru_cache(maxsize=512)  # a few milliseconds each; guides x languages x hosts
 def _qr_svg(url):
     """The URL as an inline SVG QR code (attributes only: the CSP forbids style attributes)."""
     svg = segno.make(url, error="m").svg_inline(scale=3, title=url)
