@@ -33,6 +33,24 @@ def diff_words(old, new):
     return mark_safe("".join(parts))  # noqa: S308 (every part is escaped above)
 
 
+def _paragraphs(text):
+    return [part.strip() for part in re.split(r"\n\s*\n", text or "") if part.strip()]
+
+
+def changed_paragraphs(old, new):
+    """Word diffs of only the paragraphs that differ, so a long text's changes stand out."""
+    a, b = _paragraphs(old), _paragraphs(new)
+    changes = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        if i2 - i1 == j2 - j1:
+            changes += [diff_words(x, y) for x, y in zip(a[i1:i2], b[j1:j2], strict=True)]
+        else:
+            changes.append(diff_words("\n\n".join(a[i1:i2]), "\n\n".join(b[j1:j2])))
+    return changes
+
+
 @dataclass
 class StepChange:
     status: str  # "added", "removed", "changed" or "unchanged"
@@ -112,14 +130,16 @@ def compare_versions(old, new, language):
     """Changed texts and, per device, the step changes from `old` to `new` in `language`."""
     old_text, new_text = reading.guide_text(old, language), reading.guide_text(new, language)
     texts = [
-        {"label": label, "html": diff_words(getattr(old_text, name), getattr(new_text, name))}
+        {
+            "label": label,
+            "paragraphs": changed_paragraphs(getattr(old_text, name), getattr(new_text, name)),
+        }
         for name, label in TEXT_FIELDS
         if getattr(old_text, name) != getattr(new_text, name)
     ]
     if old.deep_link != new.deep_link:
-        texts.append(
-            {"label": _("Settings link"), "html": diff_words(old.deep_link, new.deep_link)}
-        )
+        link = diff_words(old.deep_link, new.deep_link)
+        texts.append({"label": _("Settings link"), "paragraphs": [link]})
     old_devices = reading.device_steps(old.steps.all(), language, language)
     new_devices = reading.device_steps(new.steps.all(), language, language)
     if len(old_devices) != len(new_devices):

@@ -40,7 +40,7 @@ def _guide_items(guides, language):
     return [{"guide": g, "text": reading.guide_text(g.published_version, language)} for g in guides]
 
 
-def absolute_url(request, path):
+def _absolute_url(request, path):
     """`path` as an absolute URL: on settings.SITE_URL when set, else on the request's host."""
     if settings.SITE_URL:
         return settings.SITE_URL + path
@@ -67,7 +67,7 @@ def _render_version(request, version, guide, *, preview=False):
     label_languages = reading.label_languages(version)
     devices = reading.device_steps(version.steps.all(), language, labels)
     all_steps = [view for device in devices for view in device.steps]
-    canonical = absolute_url(request, guide.get_absolute_url())
+    canonical = _absolute_url(request, guide.get_absolute_url())
     context = {
         "guide": guide,
         "version": version,

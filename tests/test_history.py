@@ -135,3 +135,17 @@ class HistoryQueryCountTests(TestCase):
                 self.client.get(url + "history/")
             with self.assertNumQueries(3):  # guide with platform, versions, steps of both
                 self.client.get(url + "compare/?from=1&to=4")
+
+
+class TextChangesTests(TestCase):
+    def test_only_changed_paragraphs_of_long_texts_are_shown(self):
+        guide = make_guide(slug="ctx", context_en="Unchanged first.\n\nOld second.\n\nSame third.")
+
+        def edit(draft):
+            draft.context_en = "Unchanged first.\n\nNew second.\n\nSame third."
+            draft.save()
+
+        _publish_change(guide, "Context.", edit)
+        response = self.client.get("/en/linkedin/ctx/compare/")
+        self.assertContains(response, '<p class="diff"><del>Old</del><ins>New</ins> second.</p>')
+        self.assertNotContains(response, "Unchanged first.")
