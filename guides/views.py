@@ -21,12 +21,12 @@ from .search import search_guides
 SCREENSHOT_FIELDS = [f"screenshot_{code}" for code in reading.LANGUAGE_CODES]
 
 
-def _steps_prefetch(lookup="steps"):
-    return Prefetch(lookup, queryset=Step.objects.select_related(*SCREENSHOT_FIELDS))
+def _steps_prefetch():
+    return Prefetch("steps", queryset=Step.objects.select_related(*SCREENSHOT_FIELDS))
 
 
 def _listed_guides():
-    """Published guides for lists, with what a list shows, in three queries."""
+    """Published guides for lists, with what a list shows, in two queries."""
     return (
         Guide.objects.published()
         .select_related("platform", "published_version")
@@ -51,7 +51,7 @@ def _absolute_url(request, path):
 def _qr_svg(url):
     """The URL as an inline SVG QR code (attributes only: the CSP forbids style attributes)."""
     svg = segno.make(url, error="m").svg_inline(scale=3, title=url)
-    return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))  # noqa: S308 (segno output)
+    return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))  # segno escapes the title
 
 
 def _labels_language(request, language):
@@ -86,6 +86,34 @@ def _render_version(request, version, guide, *, preview=False):
     return render(request, "guides/guide.html", context)
 
 
+def _public_version(platform, slug, number):
+    return get_object_or_404(
+        GuideVersion.objects.public()
+        .select_related("guide__platform")
+        .prefetch_related("guide__regions"),
+        guide__platform__slug=platform,
+        guide__slug=slug,
+        number=number,
+    )
+
+
+def _public_versions(platform, slug):
+    guide = get_object_or_404(
+        Guide.objects.published().select_related("platform"), platform__slug=platform, slug=slug
+    )
+    versions = list(guide.versions.public().order_by("-number"))
+    return guide, versions
+
+
+def _chosen_version(versions, value, default):
+    by_number = {str(v.number): v for v in versions}
+    if value in (None, ""):
+        return default
+    if value not in by_number:
+        raise Http404(_("There is no such version of this guide."))
+    return by_number[value]
+
+
 def language_redirect(request):
     return redirect(f"/{get_language_from_request(request)}/")
 
@@ -112,17 +140,6 @@ def guide(request, platform, slug):
     return _render_version(request, guide.published_version, guide)
 
 
-def _public_version(platform, slug, number):
-    return get_object_or_404(
-        GuideVersion.objects.public()
-        .select_related("guide__platform")
-        .prefetch_related("guide__regions"),
-        guide__platform__slug=platform,
-        guide__slug=slug,
-        number=number,
-    )
-
-
 def version(request, platform, slug, number):
     version = _public_version(platform, slug, number)
     if version.status == GuideVersion.Status.PUBLISHED:
@@ -141,28 +158,11 @@ def preview(request, pk):
     return _render_version(request, version, version.guide, preview=True)
 
 
-def _public_versions(platform, slug):
-    guide = get_object_or_404(
-        Guide.objects.published().select_related("platform"), platform__slug=platform, slug=slug
-    )
-    versions = list(guide.versions.public().order_by("-number"))
-    return guide, versions
-
-
 def history(request, platform, slug):
     guide, versions = _public_versions(platform, slug)
     language = get_language()
     rows = [{"version": v, "text": reading.guide_text(v, language)} for v in versions]
     return render(request, "guides/history.html", {"guide": guide, "rows": rows})
-
-
-def _chosen_version(versions, value, default):
-    by_number = {str(v.number): v for v in versions}
-    if value in (None, ""):
-        return default
-    if value not in by_number:
-        raise Http404(_("There is no such version of this guide."))
-    return by_number[value]
 
 
 def compare(request, platform, slug):
