@@ -6,6 +6,7 @@ import subprocess
 import tempfile
 from io import StringIO
 from pathlib import Path
+from unittest import mock
 
 from django.conf import settings
 from django.core.management import call_command
@@ -86,6 +87,11 @@ class ValidHtmlTests(TemporaryMediaMixin, TestCase):
             response = self.client.get(url)
             self.assertIn(response.status_code, (200, 404), url)
             (directory / f"{name}.html").write_bytes(response.content)
+        self.client.raise_request_exception = False
+        with mock.patch("guides.views._listed_guides", side_effect=RuntimeError("test")):
+            response = self.client.get("/de/")
+        self.assertEqual(response.status_code, 500)
+        (directory / "500.html").write_bytes(response.content)
         (directory / "broken.html").write_text(BROKEN)
         errors = _vnu_errors(directory)
         self.assertIn("broken.html", errors, "the checker must be able to fail")

@@ -63,6 +63,11 @@ class HomePageTests(TestCase):
         self.assertNotContains(response, "Andere Plattform")
         self.assertEqual(self.client.get(other.platform.get_absolute_url()).status_code, 200)
 
+    def test_platform_page_runs_a_fixed_number_of_queries(self):
+        make_guide(platform=self.platform)
+        with self.assertNumQueries(3):  # platform, guides with versions, regions
+            self.client.get("/en/linkedin/")
+
     def test_unknown_platform_is_not_found(self):
         self.assertEqual(self.client.get("/de/nothing-here/").status_code, 404)
 
