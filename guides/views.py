@@ -176,7 +176,6 @@ def compare(request, platform, slug):
     prefetch_related_objects([old, new], _steps_prefetch())
     context = {
         "guide": guide,
-        "versions": versions,
         "old": old,
         "new": new,
         "comparison": compare_versions(old, new, get_language()),

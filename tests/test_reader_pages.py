@@ -138,6 +138,11 @@ class ReaderPrivacyTests(TestCase):
             with self.subTest(url=url):
                 self.assertEqual(self.client.get(url).cookies, {})
 
+    def test_reader_pages_do_not_vary_by_cookie_so_they_can_be_cached_whole(self):
+        for url in self._pages():
+            with self.subTest(url=url):
+                self.assertNotIn("Cookie", self.client.get(url).get("Vary", ""))
+
     def test_reader_pages_have_no_inline_script_or_style(self):
         for url in self._pages():
             with self.subTest(url=url):
