@@ -53,6 +53,13 @@ class Platform(models.Model):
     def get_absolute_url(self):
         return reverse("guides:platform", kwargs={"platform": self.slug})
 
+    def clean(self):
+        from .urls import reserved_platform_slugs
+
+        if self.slug in reserved_platform_slugs():
+            message = _("“%(slug)s” is the address of a page of this site; choose another slug.")
+            raise ValidationError({"slug": message % {"slug": self.slug}})
+
 
 class GuideQuerySet(models.QuerySet):
     def published(self):

@@ -1,11 +1,117 @@
-"""Placeholder reader views; the reader site issue replaces them."""
+"""The public reader site: guides by platform, a guide's steps, its history, search."""
 
+import functools
+
+import segno
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.utils.translation import get_language_from_request
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, get_language_from_request
+from django.utils.translation import gettext as _
+from modeltranslation.utils import resolution_order
 
-from .models import Guide, GuideVersion, Platform
+from . import reading
+from .diff import compare_versions
+from .models import Guide, GuideVersion, Platform, Step
+from .search import search_guides
+
+SCREENSHOT_FIELDS = [f"screenshot_{code}" for code in reading.LANGUAGE_CODES]
+
+
+def _steps_prefetch():
+    return Prefetch("steps", queryset=Step.objects.select_related(*SCREENSHOT_FIELDS))
+
+
+def _listed_guides():
+    """Published guides for lists, with what a list shows, in two queries."""
+    return (
+        Guide.objects.published()
+        .select_related("platform", "published_version")
+        .prefetch_related("regions")
+        # Grouped by platform on the home page: platforms sharing a position must not interleave.
+        .order_by("platform__position", "platform__name", "platform_id", "position", "slug")
+    )
+
+
+def _guide_items(guides, language):
+    return [{"guide": g, "text": reading.guide_text(g.published_version, language)} for g in guides]
+
+
+def _absolute_url(request, path):
+    """`path` as an absolute URL: on settings.SITE_URL when set, else on the request's host."""
+    if settings.SITE_URL:
+        return settings.SITE_URL + path
+    return request.build_absolute_uri(path)
+
+
+@functools.lru_cache(maxsize=512)  # a few milliseconds each; guides x languages x hosts
+def _qr_svg(url):
+    """The URL as an inline SVG QR code (attributes only: the CSP forbids style attributes)."""
+    svg = segno.make(url, error="m").svg_inline(scale=3, title=url)
+    return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))  # segno escapes the title
+
+
+def _labels_language(request, language):
+    labels = request.GET.get("labels", "")
+    return labels if labels in reading.LANGUAGE_CODES else language
+
+
+def _render_version(request, version, guide, *, preview=False):
+    """The guide page for `version`: current, archived or a staff preview of a draft."""
+    prefetch_related_objects([version], _steps_prefetch(), "sources")
+    language = get_language()
+    labels = _labels_language(request, language)
+    label_languages = reading.label_languages(version)
+    devices = reading.device_steps(version.steps.all(), language, labels)
+    all_steps = [view for device in devices for view in device.steps]
+    canonical = _absolute_url(request, guide.get_absolute_url())
+    context = {
+        "guide": guide,
+        "version": version,
+        "text": reading.guide_text(version, language, all_steps),
+        "devices": devices,
+        # The language the labels are really shown in, after fallback (marked in the choice).
+        "labels": next((c for c in resolution_order(labels) if c in label_languages), labels),
+        "label_languages": label_languages,
+        "is_preview": preview,
+        "is_archived": version.status == GuideVersion.Status.ARCHIVED,
+        "is_stale": version.status == GuideVersion.Status.PUBLISHED and version.is_stale(),
+        "stale_after_days": settings.STALE_AFTER_DAYS,
+        "canonical_url": canonical,
+        "qr_svg": _qr_svg(canonical),
+    }
+    return render(request, "guides/guide.html", context)
+
+
+def _public_version(platform, slug, number):
+    return get_object_or_404(
+        GuideVersion.objects.public()
+        .select_related("guide__platform")
+        .prefetch_related("guide__regions"),
+        guide__platform__slug=platform,
+        guide__slug=slug,
+        number=number,
+    )
+
+
+def _public_versions(platform, slug):
+    guide = get_object_or_404(
+        Guide.objects.published().select_related("platform"), platform__slug=platform, slug=slug
+    )
+    versions = list(guide.versions.public().order_by("-number"))
+    return guide, versions
+
+
+def _chosen_version(versions, value, default):
+    by_number = {str(v.number): v for v in versions}
+    if value in (None, ""):
+        return default
+    if value not in by_number:
+        raise Http404(_("There is no such version of this guide."))
+    return by_number[value]
 
 
 def language_redirect(request):
@@ -13,32 +119,71 @@ def language_redirect(request):
 
 
 def home(request):
-    guides = Guide.objects.published().select_related("platform", "published_version")
-    lines = [f"{g.platform.name}: {g.published_version.title}" for g in guides]
-    return HttpResponse("\n".join(["Opt-out Guides", *lines]), content_type="text/plain")
+    items = _guide_items(_listed_guides(), get_language())
+    return render(request, "guides/home.html", {"items": items})
 
 
 def platform(request, platform):
     platform = get_object_or_404(Platform, slug=platform)
-    return HttpResponse(platform.name, content_type="text/plain")
+    guides = _listed_guides().filter(platform=platform)
+    language = get_language()
+    context = {
+        "platform": platform,
+        "description": reading.localized(platform, "description", language),
+        "items": _guide_items(guides, language),
+    }
+    return render(request, "guides/platform.html", context)
 
 
 def guide(request, platform, slug):
-    guide = get_object_or_404(Guide.objects.published(), platform__slug=platform, slug=slug)
-    return HttpResponse(guide.published_version.title, content_type="text/plain")
+    guide = get_object_or_404(_listed_guides(), platform__slug=platform, slug=slug)
+    return _render_version(request, guide.published_version, guide)
 
 
 def version(request, platform, slug, number):
-    version = get_object_or_404(
-        GuideVersion.objects.public(),
-        guide__platform__slug=platform,
-        guide__slug=slug,
-        number=number,
-    )
-    return HttpResponse(version.title, content_type="text/plain")
+    version = _public_version(platform, slug, number)
+    if version.status == GuideVersion.Status.PUBLISHED:
+        return redirect(version.guide)
+    return _render_version(request, version, version.guide)
 
 
 @staff_member_required
 def preview(request, pk):
-    version = get_object_or_404(GuideVersion, pk=pk)
-    return HttpResponse(version.title, content_type="text/plain")
+    version = get_object_or_404(
+        GuideVersion.objects.select_related("guide__platform").prefetch_related("guide__regions"),
+        pk=pk,
+    )
+    if not version.is_draft:
+        return redirect(version)
+    return _render_version(request, version, version.guide, preview=True)
+
+
+def history(request, platform, slug):
+    guide, versions = _public_versions(platform, slug)
+    language = get_language()
+    rows = [{"version": v, "text": reading.guide_text(v, language)} for v in versions]
+    return render(request, "guides/history.html", {"guide": guide, "rows": rows})
+
+
+def compare(request, platform, slug):
+    guide, versions = _public_versions(platform, slug)
+    if len(versions) < 2:
+        return redirect("guides:history", platform=platform, slug=slug)
+    old = _chosen_version(versions, request.GET.get("from"), versions[1])
+    new = _chosen_version(versions, request.GET.get("to"), versions[0])
+    if old.number > new.number:
+        old, new = new, old
+    prefetch_related_objects([old, new], _steps_prefetch())
+    context = {
+        "guide": guide,
+        "old": old,
+        "new": new,
+        "comparison": compare_versions(old, new, get_language()),
+    }
+    return render(request, "guides/compare.html", context)
+
+
+def search(request):
+    query = request.GET.get("q", "").strip()[:100]
+    results = search_guides(query, get_language()) if query else []
+    return render(request, "guides/search.html", {"query": query, "results": results})

@@ -1,0 +1,72 @@
+"""Atom feed of new and updated guides, one per language (/de/feed/, /en/feed/, …)."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from . import reading
+from .models import GuideVersion
+
+
+def _url(path):
+    """On settings.SITE_URL when set; a bare path gets the request's scheme and host from Feed."""
+    return settings.SITE_URL + path
+
+
+class LatestGuidesFeed(Feed):
+    """Every publication of a guide is an entry: the first one and each update."""
+
+    feed_type = Atom1Feed
+    title = _("Opt-out Guides: new and updated guides")
+    subtitle = _("Step-by-step guides to switch off data collection, and what changed in them.")
+    author_name = _("Opt-out Guides")
+    limit = 30
+
+    def link(self):
+        return _url(reverse("guides:home"))
+
+    def feed_url(self):
+        return _url(reverse("guides:feed"))
+
+    def items(self):
+        return (
+            GuideVersion.objects.public()
+            .filter(published_at__isnull=False)
+            .select_related("guide__platform")
+            .order_by("-published_at")[: self.limit]
+        )
+
+    def item_title(self, item):
+        return reading.localized(item, "title", get_language())
+
+    def item_description(self, item):
+        language = get_language()
+        return reading.localized(item, "change_note", language) or reading.localized(
+            item, "summary", language
+        )
+
+    def item_link(self, item):
+        path = reverse(
+            "guides:version",
+            kwargs={
+                "platform": item.guide.platform.slug,
+                "slug": item.guide.slug,
+                "number": item.number,
+            },
+        )
+        return _url(path)
+
+    def item_guid(self, item):
+        return self.item_link(item)
+
+    def item_guid_is_permalink(self, item):
+        return True
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.published_at

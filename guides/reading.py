@@ -1,0 +1,140 @@
+"""How a guide version reads in one language: translated texts with their fallbacks.
+
+modeltranslation's descriptors already fall back (fr -> en -> de), but they do not say which
+language a text came from. Readers need to know (a notice) and so do screen readers (a `lang`
+attribute), so the reader pages resolve translated fields here.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from modeltranslation.utils import resolution_order
+
+from .models import Step
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+class Text(str):
+    """A string that knows the language it is written in."""
+
+    lang: str
+
+    def __new__(cls, value, lang):
+        text = super().__new__(cls, value)
+        text.lang = lang
+        return text
+
+
+def localized(obj, name, language):
+    """The field `name` of `obj` in `language`, or in the first fallback language that has it."""
+    for code in resolution_order(language):
+        value = getattr(obj, f"{name}_{code}")
+        if value:
+            return Text(value, code)
+    return Text("", language)
+
+
+def label_languages(version):
+    """Languages in which the version's steps show menu labels or screenshots, in site order."""
+    return [
+        code
+        for code in LANGUAGE_CODES
+        if any(
+            getattr(step, f"menu_path_{code}") or getattr(step, f"screenshot_{code}_id")
+            for step in version.steps.all()
+        )
+    ]
+
+
+@dataclass
+class StepView:
+    """One numbered step as a reader sees it: instruction in the page language, labels and
+    screenshot in the platform language the reader chose."""
+
+    step: Step
+    number: int
+    instruction: Text
+    menu: list
+    menu_lang: str
+    target: Text
+    screenshot: object = None
+    screenshot_alt: Text = None
+
+    @property
+    def key(self):
+        return self.step.key
+
+    @property
+    def needs_confirmation(self):
+        return self.step.needs_confirmation
+
+
+def _step_view(step, number, language, labels):
+    menu_path = localized(step, "menu_path", labels)
+    view = StepView(
+        step=step,
+        number=number,
+        instruction=localized(step, "instruction", language),
+        menu=step.menu_items(menu_path.lang) if menu_path else [],
+        menu_lang=menu_path.lang,
+        target=localized(step, "target_value", labels),
+    )
+    for code in resolution_order(labels):
+        screenshot = getattr(step, f"screenshot_{code}")
+        if screenshot is not None:
+            view.screenshot = screenshot
+            view.screenshot_alt = Text(getattr(step, f"screenshot_alt_{code}"), code)
+            break
+    return view
+
+
+@dataclass
+class DeviceSteps:
+    device: str  # "app", "desktop" or "both" when no step is specific to one device
+    label: str
+    steps: list = field(default_factory=list)
+
+
+def device_steps(steps, language, labels):
+    """The steps split into an App and a Desktop list, each numbered from 1.
+
+    A step for "both" appears in both lists. When no step is specific to a device, one list.
+    """
+    steps = list(steps)
+    devices = [Step.Device.APP, Step.Device.DESKTOP]
+    if all(step.device == Step.Device.BOTH for step in steps):
+        devices = [Step.Device.BOTH]
+    lists = []
+    for device in devices:
+        chosen = [s for s in steps if s.device in (device, Step.Device.BOTH)]
+        views = [_step_view(s, n, language, labels) for n, s in enumerate(chosen, start=1)]
+        lists.append(DeviceSteps(device=device.value, label=device.label, steps=views))
+    return lists
+
+
+@dataclass
+class GuideText:
+    """The version's own texts in one language, and which fallback languages they needed."""
+
+    title: Text
+    summary: Text
+    context: Text
+    check_text: Text
+    needs_confirmation: Text
+    change_note: Text
+    fallbacks: list = field(default_factory=list)
+
+    @property
+    def other_fallbacks(self):
+        """Fallback languages besides the title's, for "some parts are shown in …"."""
+        return [code for code in self.fallbacks if code != self.title.lang]
+
+
+def guide_text(version, language, steps=()):
+    names = ("title", "summary", "context", "check_text", "needs_confirmation", "change_note")
+    texts = {name: localized(version, name, language) for name in names}
+    used = [text.lang for text in texts.values() if text]
+    used += [step.instruction.lang for step in steps]
+    fallbacks = [code for code in LANGUAGE_CODES if code in used and code != language]
+    return GuideText(**texts, fallbacks=fallbacks)

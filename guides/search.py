@@ -1,0 +1,69 @@
+"""Search across published guides in the reader's language.
+
+The texts are matched in Python rather than with SQL LIKE: SQLite folds only ASCII letters
+("übersicht" would miss "Übersicht"), PostgreSQL folds all of them, and readers must get the
+same results on both. The published guides are a few hundred rows at most; two queries load them.
+"""
+
+import unicodedata
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from . import reading
+from .models import GuideVersion, Step
+
+# Where a word is found, and how much that counts towards a result's rank.
+WEIGHTS = {"title": 8, "summary": 4, "platform": 4, "steps": 1}
+
+
+def fold(text):
+    """Text in the form that matching compares: composed, case-folded ("Straße" -> "strasse")."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+@dataclass
+class Result:
+    version: GuideVersion
+    text: reading.GuideText
+    score: int
+
+    @property
+    def guide(self):
+        return self.version.guide
+
+
+def _fields(version, language):
+    steps = version.steps.all()
+    step_texts = [reading.localized(s, "instruction", language) for s in steps]
+    step_texts += [reading.localized(s, "menu_path", language) for s in steps]
+    text = reading.guide_text(version, language)
+    return text, {
+        "title": fold(text.title),
+        "summary": fold(text.summary),
+        "platform": fold(version.guide.platform.name),
+        "steps": fold("\n".join(step_texts)),
+    }
+
+
+def search_guides(query, language):
+    """Published guides containing every word of `query`, best first."""
+    words = fold(query).split()
+    if not words:
+        return []
+    versions = (
+        GuideVersion.objects.filter(status=GuideVersion.Status.PUBLISHED)
+        .select_related("guide__platform")
+        .prefetch_related(Prefetch("steps", queryset=Step.objects.all()))
+    )
+    results = []
+    for version in versions:
+        text, fields = _fields(version, language)
+        if not all(any(word in value for value in fields.values()) for word in words):
+            continue
+        score = sum(
+            WEIGHTS[name] for word in words for name, value in fields.items() if word in value
+        )
+        results.append(Result(version=version, text=text, score=score))
+    results.sort(key=lambda result: (-result.score, result.text.title.casefold()))
+    return results

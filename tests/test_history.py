@@ -1,0 +1,151 @@
+from django.test import TestCase
+
+from guides.models import Step
+from tests.content_pack_helpers import TemporaryMediaMixin
+from tests.helpers import add_step, make_guide, make_platform, make_screenshot
+from tests.reader_helpers import reader_assets  # noqa: F401
+
+
+def _publish_change(guide, change_note_en, edit):
+    draft = guide.new_draft()
+    draft.change_note_en = change_note_en
+    draft.save()
+    edit(draft)
+    draft.publish()
+    return draft
+
+
+class HistoryPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.guide = make_guide(slug="ai", steps=2)
+        _publish_change(cls.guide, "Clearer step 1.", lambda d: None)
+        cls.guide.new_draft()  # an open draft (v3) must stay invisible
+
+    def test_history_lists_published_and_archived_versions_newest_first(self):
+        response = self.client.get("/en/linkedin/ai/history/")
+        html = response.content.decode()
+        self.assertLess(html.index("Version 2"), html.index("Version 1"))
+        self.assertContains(response, "Clearer step 1.")
+        self.assertContains(response, "First version.")
+        self.assertNotContains(response, "Version 3")
+
+    def test_current_version_links_to_the_guide_and_old_ones_to_their_own_page(self):
+        response = self.client.get("/en/linkedin/ai/history/")
+        self.assertContains(response, '<a href="/en/linkedin/ai/">Version 2</a>', html=True)
+        self.assertContains(response, '<a href="/en/linkedin/ai/v1/">Version 1</a>', html=True)
+
+    def test_history_offers_a_compare_form_that_works_without_javascript(self):
+        response = self.client.get("/en/linkedin/ai/history/")
+        self.assertContains(response, 'action="/en/linkedin/ai/compare/" method="get"')
+        self.assertContains(response, 'name="from" value="1" checked')
+        self.assertContains(response, 'name="to" value="2" checked')
+
+    def test_history_of_an_unpublished_guide_is_not_found(self):
+        guide = make_guide(platform=self.guide.platform, slug="hidden", published=False)
+        self.assertEqual(self.client.get(f"/en/linkedin/{guide.slug}/history/").status_code, 404)
+
+
+class CompareTests(TemporaryMediaMixin, TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.old_shot = make_screenshot(color="red")
+        cls.new_shot = make_screenshot(color="blue")
+        cls.guide = make_guide(slug="ai", steps=0, published=False)
+        draft = cls.guide.draft
+        add_step(draft, 1, instruction_en="Tap your profile picture at the top left.")
+        add_step(draft, 2, device=Step.Device.DESKTOP, instruction_en="Click Me.")
+        add_step(
+            draft,
+            3,
+            instruction_en="Switch it off.",
+            screenshot_en=cls.old_shot,
+            screenshot_alt_en="Old switch",
+        )
+        draft.publish()
+
+        def edit(new):
+            steps = {s.position: s for s in new.steps.all()}
+            steps[1].instruction_en = "Tap your photo at the top left."
+            steps[1].save()
+            steps[2].delete()
+            steps[3].screenshot_en = cls.new_shot
+            steps[3].screenshot_alt_en = "New switch"
+            steps[3].save()
+            add_step(new, 4, device=Step.Device.APP, instruction_en="Check it says Off.")
+
+        _publish_change(cls.guide, "Reworded step 1.", edit)
+
+    def test_changed_words_are_marked(self):
+        response = self.client.get("/en/linkedin/ai/compare/?from=1&to=2")
+        self.assertContains(response, "Tap your <del>profile picture</del><ins>photo</ins> at")
+
+    def test_steps_are_matched_by_identity_per_device(self):
+        response = self.client.get("/en/linkedin/ai/compare/?from=1&to=2")
+        html = response.content.decode()
+        app = html[html.index('id="compare-app"') : html.index('id="compare-desktop"')]
+        desktop = html[html.index('id="compare-desktop"') :]
+        self.assertIn("step-added", app)
+        self.assertIn("Check it says Off.", app)
+        self.assertNotIn("Click Me.", app)
+        self.assertIn("step-removed", desktop)
+        self.assertIn("<del>Click Me.</del>", desktop)
+        self.assertNotIn("Check it says Off.", desktop)
+
+    def test_changed_screenshots_are_shown_side_by_side(self):
+        response = self.client.get("/en/linkedin/ai/compare/?from=1&to=2")
+        self.assertContains(response, self.old_shot.file.url, count=2)  # app and desktop
+        self.assertContains(response, self.new_shot.file.url, count=2)
+        self.assertContains(response, "Screenshot in version 1")
+
+    def test_compare_defaults_to_the_last_two_versions(self):
+        response = self.client.get("/en/linkedin/ai/compare/")
+        self.assertContains(response, "Changes from version 1 to 2")
+
+    def test_compare_follows_the_reader_language(self):
+        response = self.client.get("/de/linkedin/ai/compare/")
+        self.assertContains(response, "Änderungen von Version 1 zu 2")
+        self.assertContains(response, "Schritte in der App")
+
+    def test_unknown_version_is_not_found(self):
+        response = self.client.get("/en/linkedin/ai/compare/?from=1&to=9")
+        self.assertEqual(response.status_code, 404)
+
+    def test_drafts_cannot_be_compared(self):
+        self.guide.new_draft()
+        response = self.client.get("/en/linkedin/ai/compare/?from=1&to=3")
+        self.assertEqual(response.status_code, 404)
+
+    def test_a_guide_with_one_version_has_nothing_to_compare(self):
+        guide = make_guide(platform=self.guide.platform, slug="single")
+        response = self.client.get("/en/linkedin/single/compare/")
+        self.assertRedirects(response, "/en/linkedin/single/history/")
+        self.assertEqual(guide.versions.count(), 1)
+
+
+class HistoryQueryCountTests(TestCase):
+    def test_history_and_compare_run_a_fixed_number_of_queries(self):
+        platform = make_platform()
+        for steps in (1, 6):
+            guide = make_guide(platform=platform, steps=steps)
+            for _ in range(3):
+                guide.new_draft().publish()
+            url = guide.get_absolute_url()
+            with self.assertNumQueries(2):  # guide with platform, versions
+                self.client.get(url + "history/")
+            with self.assertNumQueries(3):  # guide with platform, versions, steps of both
+                self.client.get(url + "compare/?from=1&to=4")
+
+
+class TextChangesTests(TestCase):
+    def test_only_changed_paragraphs_of_long_texts_are_shown(self):
+        guide = make_guide(slug="ctx", context_en="Unchanged first.\n\nOld second.\n\nSame third.")
+
+        def edit(draft):
+            draft.context_en = "Unchanged first.\n\nNew second.\n\nSame third."
+            draft.save()
+
+        _publish_change(guide, "Context.", edit)
+        response = self.client.get("/en/linkedin/ctx/compare/")
+        self.assertContains(response, '<p class="diff"><del>Old</del><ins>New</ins> second.</p>')
+        self.assertNotContains(response, "Unchanged first.")

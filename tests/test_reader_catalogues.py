@@ -1,0 +1,55 @@
+"""The site's own words are translated: German and English completely, French and Italian
+for everything a reader sees."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+LOCALE = Path(__file__).resolve().parent.parent / "locale"
+READER_SOURCES = ("templates/", "guides/diff.py", "guides/feeds.py", "config/settings.py")
+_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def _entries(language):
+    """(references, msgid, [msgstr, …]) of the non-obsolete entries of the language's catalogue."""
+    text = (LOCALE / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    for block in text.split("\n\n"):
+        references, fields, current = [], {}, None
+        for line in block.splitlines():
+            if line.startswith("#:"):
+                references += line[2:].split()
+            elif line.startswith(("msgid", "msgstr")):
+                current, _, rest = line.partition(" ")
+                fields[current] = _STRING.findall(rest)
+            elif line.startswith('"') and current:
+                fields[current] += _STRING.findall(line)
+        msgid = "".join(fields.get("msgid", []))
+        if msgid:
+            strings = ["".join(v) for k, v in fields.items() if k.startswith("msgstr")]
+            yield references, msgid, strings
+
+
+def _untranslated(language, reader_only=False):
+    missing = []
+    for references, msgid, strings in _entries(language):
+        shown_to_readers = any(ref.startswith(READER_SOURCES) for ref in references)
+        if reader_only and not shown_to_readers:
+            continue
+        if not all(strings):
+            missing.append(msgid)
+    return missing
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_german_and_english_catalogues_are_complete(language):
+    assert _untranslated(language) == []
+
+
+@pytest.mark.parametrize("language", ["fr", "it"])
+def test_french_and_italian_cover_every_reader_page(language):
+    assert _untranslated(language, reader_only=True) == []
+
+
+def test_the_check_sees_untranslated_entries():
+    assert _untranslated("fr")  # the editors' model texts are not translated into French
