@@ -51,21 +51,28 @@ def env_list(name, default=()):
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 # Build-time commands (collectstatic, compilemessages) run without secrets; anything that serves
-# or changes data refuses to start without one.
+# or changes data refuses to start without them.
 _COMMANDS_WITHOUT_SECRET = {"collectstatic", "compilemessages", "makemessages", "makemigrations"}
 _command = sys.argv[1] if len(sys.argv) > 1 and sys.argv[0].endswith("manage.py") else None
 
-SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if DEBUG:
-        SECRET_KEY = "insecure-local-development-key"
-    elif _command not in _COMMANDS_WITHOUT_SECRET:
-        sys.exit(
-            "SECRET_KEY is not set: set SECRET_KEY to a long random string "
-            "(or DJANGO_DEBUG=1 for local development)."
-        )
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+def require_in_production(name, value, hint):
+    if not value and not DEBUG and _command not in _COMMANDS_WITHOUT_SECRET:
+        sys.exit(f"{name} is not set: {hint} (or DJANGO_DEBUG=1 for local development).")
+    return value
+
+
+SECRET_KEY = require_in_production(
+    "SECRET_KEY", env_str("SECRET_KEY"), "set SECRET_KEY to a long random string"
+)
+if DEBUG and not SECRET_KEY:
+    SECRET_KEY = "insecure-local-development-key"
+
+ALLOWED_HOSTS = require_in_production(
+    "ALLOWED_HOSTS",
+    env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else []),
+    "set ALLOWED_HOSTS to the site's host names, comma-separated",
+)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # Absolute links in feeds and QR codes; empty means "take scheme and host from the request".
