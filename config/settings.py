@@ -166,9 +166,10 @@ USE_TZ = True
 
 MODELTRANSLATION_DEFAULT_LANGUAGE = "de"
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("de",), "fr": ("en", "de"), "it": ("en", "de")}
-# modeltranslation's tabbed admin loads jQuery from a CDN unless told otherwise.
-MODELTRANSLATION_JQUERY_URL = "admin/js/vendor/jquery/jquery.min.js"
-MODELTRANSLATION_JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
+# modeltranslation's tabbed admin loads jQuery UI from a CDN unless told otherwise (these two
+# setting names are modeltranslation's, without a prefix). jQuery itself is the admin's own.
+JQUERY_URL = "admin/js/vendor/jquery/jquery.min.js"
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 
@@ -28,19 +28,6 @@ from .models import Guide, GuideVersion, Platform, Region, Screenshot, Source, S
 
 LIST_AND_FORM = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 EXTRA_CSS = {"all": ("admin-extra/admin.css",)}
-
-
-class TabbedTranslationAdmin(TranslationAdmin):
-    """Translations in tabs, with jQuery UI from our own static files (never a CDN)."""
-
-    class Media:
-        js = (
-            "admin/js/jquery.init.js",
-            "modeltranslation/js/force_jquery.js",
-            "vendor/jquery-ui/jquery-ui.min.js",
-            "modeltranslation/js/tabbed_translation_fields.js",
-        )
-        css = {"all": ("modeltranslation/css/tabbed_translation_fields.css",)}
 
 
 def _translator_only(request):
