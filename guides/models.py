@@ -383,6 +383,8 @@ class GuideVersion(models.Model):
             guide.published_version_id = self.pk
             guide.save(update_fields=["published_version"])
         self.refresh_from_db()
+        if GuideVersion.guide.is_cached(self):
+            self.guide.published_version_id = self.pk
 
     def discard(self):
         """Delete this draft with its steps and sources."""

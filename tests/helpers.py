@@ -44,7 +44,8 @@ def make_guide(platform=None, slug=None, published=True, steps=2, by=None, **ver
     version_fields go to the version, e.g. title_de="…", title_en="…".
     """
     n = next(_numbers)
-    guide = Guide.objects.create(platform=platform or make_platform(), slug=slug or f"guide-{n}")
+    platform = platform or Platform.objects.filter(slug="linkedin").first() or make_platform()
+    guide = Guide.objects.create(platform=platform, slug=slug or f"guide-{n}")
     version = guide.new_draft(by=by)
     defaults = {
         "title_de": f"Anleitung {n}",
@@ -61,6 +62,7 @@ def make_guide(platform=None, slug=None, published=True, steps=2, by=None, **ver
     Source.objects.create(version=version, url="https://example.com/article", title="Example")
     if published:
         version.publish(by=by)
+        guide.refresh_from_db()
     return guide
 
 
