@@ -1,14 +1,119 @@
-from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
+"""The editors' workplace: guides, their versions with steps and sources, and screenshots.
 
-from .models import Guide, GuideVersion, Platform, Region, Screenshot, Source, Step
+Workflow steps (new draft, publish, mark verified) are admin actions, offered in the lists and
+as buttons on the change pages (templates/admin/guides/*/change_form_object_tools.html).
+Discarding a draft is the admin's delete, allowed for drafts only.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR, ActionLocation
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
+from modeltranslation.translator import translator
+from modeltranslation.utils import build_localized_fieldname
+
+from .forms import GuideVersionForm, ScreenshotForm
+from .models import Guide, GuideVersion, Platform, Region, Screenshot, Source, Step, VersionLocked
+
+LIST_AND_FORM = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
+EXTRA_CSS = {"all": ("admin-extra/admin.css",)}
+
+
+class TabbedTranslationAdmin(TranslationAdmin):
+    """Translations in tabs, with jQuery UI from our own static files (never a CDN)."""
+
+    class Media:
+        js = (
+            "admin/js/jquery.init.js",
+            "modeltranslation/js/force_jquery.js",
+            "vendor/jquery-ui/jquery-ui.min.js",
+            "modeltranslation/js/tabbed_translation_fields.js",
+        )
+        css = {"all": ("modeltranslation/css/tabbed_translation_fields.css",)}
+
+
+def _translator_only(request):
+    """True for users who may translate drafts but not edit them (the Translator group)."""
+    user = request.user
+    return user.has_perm("guides.translate_guideversion") and not user.has_perm(
+        "guides.change_guideversion"
+    )
+
+
+def _source_only(model, fields):
+    """The names among `fields` a translator may not change: all but non-German translations.
+
+    An untranslated name of a translated field (e.g. "title") stands for its German column.
+    """
+    translated = translator.get_options_for_model(model).all_fields
+    translations = {
+        build_localized_fieldname(name, code)
+        for name in translated
+        for code, _language in settings.LANGUAGES
+        if code != settings.LANGUAGE_CODE
+    }
+    readonly = []
+    for name in fields:
+        if name in translated:
+            name = build_localized_fieldname(name, settings.LANGUAGE_CODE)
+        if name not in translations:
+            readonly.append(name)
+    return readonly
+
+
+def _is_draft(version):
+    return version is None or version.is_draft
+
+
+def _open_drafts(modeladmin, request, sources):
+    """Open (or create) the draft of each source; go straight to it when there is one."""
+    drafts = [source.new_draft(by=request.user) for source in sources]
+    for draft in drafts:
+        modeladmin.message_user(
+            request, _("The draft %(draft)s is open for editing.") % {"draft": draft}
+        )
+    if len(drafts) == 1:
+        return redirect("admin:guides_guideversion_change", drafts[0].pk)
+    return None
+
+
+class WorkflowMixin:
+    """Show the workflow actions allowed for the object as buttons above its change form."""
+
+    # Which actions make sense for an object; None: all of them.
+    def workflow_action_names(self, obj):
+        return None
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            allowed = self.workflow_action_names(obj)
+            actions = self.get_actions(request, action_location=ActionLocation.CHANGE_FORM)
+            context["workflow_actions"] = [
+                (name, action.description)
+                for name, action in actions.items()
+                if allowed is None or name in allowed
+            ]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def has_draft_permission(self, request):
+        return request.user.has_perm("guides.add_guideversion")
 
 
 @admin.register(Region)
 class RegionAdmin(TabbedTranslationAdmin):
     list_display = ("name", "code", "position")
-    search_fields = ("code", "name")
+    search_fields = ("code", "name_de", "name_en")
 
 
 @admin.register(Platform)
@@ -18,46 +123,339 @@ class PlatformAdmin(TabbedTranslationAdmin):
     search_fields = ("name", "slug")
 
 
+class VersionInline(admin.TabularInline):
+    """The guide's versions, newest first, as a read-only list with links."""
+
+    model = GuideVersion
+    fields = ("number", "title", "status", "verified_on", "updated_by", "updated_at")
+    readonly_fields = fields
+    show_change_link = True
+    view_on_site = False
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("updated_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Guide)
-class GuideAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "platform", "topic", "published_version")
+class GuideAdmin(WorkflowMixin, admin.ModelAdmin):
+    list_display = ("__str__", "platform", "topic", "slug", "published_version")
     list_filter = ("platform", "topic", "regions")
     list_select_related = ("platform", "published_version")
     filter_horizontal = ("regions",)
-    search_fields = ("slug", "versions__title")
+    search_fields = ("slug", "versions__title_de", "versions__title_en")
+    fields = ("platform", "slug", "topic", "regions", "position")
+    inlines = (VersionInline,)
+    actions = ("new_draft",)
+
+    class Media:
+        css = EXTRA_CSS
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else ()
+
+    @admin.action(
+        description=_("New draft"),
+        description_plural=_("Open a draft of the selected guides"),
+        permissions=["draft"],
+        location=LIST_AND_FORM,
+    )
+    def new_draft(self, request, queryset):
+        return _open_drafts(self, request, queryset)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # The next step is always "New draft", a button on the change page.
+        response = super().response_add(request, obj, post_url_continue)
+        if "_addanother" in request.POST or IS_POPUP_VAR in request.POST:
+            return response
+        return redirect("admin:guides_guide_change", obj.pk)
 
 
-class StepInline(TranslationStackedInline):
+class DraftInlineMixin:
+    """Steps and sources can be added, changed and removed in drafts only."""
+
+    def has_add_permission(self, request, obj):
+        return _is_draft(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return _is_draft(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _is_draft(obj) and super().has_delete_permission(request, obj)
+
+
+class StepInline(DraftInlineMixin, TranslationStackedInline):
     model = Step
     extra = 0
     fields = (
         "position", "device", "instruction", "menu_path", "target_value",
         "needs_confirmation", "screenshot", "screenshot_alt",
     )  # fmt: skip
+    raw_id_fields = ("screenshot",)
+
+    def has_change_permission(self, request, obj=None):
+        translates = _is_draft(obj) and _translator_only(request)
+        return translates or super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if _translator_only(request):
+            return _source_only(Step, self.fields)
+        return super().get_readonly_fields(request, obj)
 
 
-class SourceInline(admin.TabularInline):
+class SourceInline(DraftInlineMixin, admin.TabularInline):
     model = Source
     extra = 0
     fields = ("position", "url", "title")
 
 
+class StaleFilter(admin.SimpleListFilter):
+    title = _("last check")
+    parameter_name = "stale"
+
+    def lookups(self, request, model_admin):
+        return (("yes", _("Due for a check")), ("no", _("Checked recently")))
+
+    def queryset(self, request, queryset):
+        since = timezone.localdate() - timedelta(days=settings.STALE_AFTER_DAYS)
+        recent = Q(verified_on__gte=since)
+        if self.value() == "yes":
+            return queryset.exclude(recent)
+        if self.value() == "no":
+            return queryset.filter(recent)
+        return queryset
+
+
 @admin.register(GuideVersion)
-class GuideVersionAdmin(TabbedTranslationAdmin):
-    list_display = ("title", "guide", "number", "status", "verified_on")
-    list_filter = ("status", "guide__platform", "verified_on")
-    list_select_related = ("guide__platform",)
-    search_fields = ("title", "summary")
+class GuideVersionAdmin(WorkflowMixin, TabbedTranslationAdmin):
+    form = GuideVersionForm
+    list_display = (
+        "title", "guide", "number", "status", "platform", "verified_on", "checked_recently",
+        "complete_languages", "updated_by", "updated_at",
+    )  # fmt: skip
+    list_filter = ("status", "guide__platform", StaleFilter, "verified_on")
+    list_select_related = ("guide__platform", "guide__published_version", "updated_by")
+    search_fields = ("title_de", "title_en", "title_fr", "title_it", "guide__slug")
     inlines = (StepInline, SourceInline)
+    actions = ("new_draft", "publish", "mark_verified")
+    readonly_fields = (
+        "guide", "number", "status", "based_on", "created_by", "created_at",
+        "updated_by", "updated_at", "published_by", "published_at", "verified_on", "verified_by",
+    )  # fmt: skip
     fieldsets = (
-        (None, {"fields": ("guide", "title", "summary", "minutes", "deep_link")}),
+        (None, {"fields": (("guide", "number", "status"), "title", "summary")}),
+        (None, {"fields": ("minutes", "deep_link")}),
         (_("For readers"), {"fields": ("context", "check_text", "change_note")}),
         (_("For editors"), {"fields": ("needs_confirmation",)}),
+        (
+            _("History"),
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    "based_on", ("created_by", "created_at"), ("updated_by", "updated_at"),
+                    ("published_by", "published_at"), ("verified_by", "verified_on"),
+                ),
+            },
+        ),
+    )  # fmt: skip
+    # Which workflow buttons a version shows, by status.
+    WORKFLOW = {
+        GuideVersion.Status.DRAFT: ("publish",),
+        GuideVersion.Status.PUBLISHED: ("new_draft", "mark_verified"),
+        GuideVersion.Status.ARCHIVED: ("new_draft",),
+    }
+
+    class Media:
+        css = EXTRA_CSS
+
+    def workflow_action_names(self, obj):
+        return self.WORKFLOW[obj.status]
+
+    def view_on_site(self, version):
+        # Drafts are not on the site; their change page links to the preview instead.
+        return None if version.is_draft else version.get_absolute_url()
+
+    def get_queryset(self, request):
+        # Steps feed the "complete languages" column without one query per row.
+        return super().get_queryset(request).prefetch_related("steps")
+
+    def get_object(self, request, object_id, from_field=None):
+        version = super().get_object(request, object_id, from_field)
+        if version is not None and transaction.get_connection().in_atomic_block:
+            # Saves compare the revision the editor loaded with the stored one (see
+            # GuideVersionForm); the row lock makes compare-and-save one step.
+            version = GuideVersion.objects.select_for_update().get(pk=version.pk)
+        return version
+
+    def get_readonly_fields(self, request, obj=None):
+        if _translator_only(request):
+            return _source_only(GuideVersion, flatten_fieldsets(self.fieldsets))
+        return self.readonly_fields
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except PermissionDenied:
+            # Published while this editor was still editing: say so instead of "403 Forbidden".
+            version = GuideVersion.objects.filter(pk=object_id).first() if object_id else None
+            if request.method != "POST" or version is None or version.is_draft:
+                raise
+            message = _(
+                "%(version)s was published while you were editing it, so your changes were not "
+                "saved. Make a new draft from it and apply them there."
+            )
+            self.message_user(request, message % {"version": version}, messages.ERROR)
+            return redirect(request.path)
+
+    def has_add_permission(self, request):
+        # Versions are made with "New draft" on a guide or a version: numbered, one per guide.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if not _is_draft(obj):
+            return False
+        return _translator_only(request) or super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _is_draft(obj) and super().has_delete_permission(request, obj)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("guides.publish_guideversion")
+
+    def has_verify_permission(self, request):
+        return request.user.has_perm("guides.change_guideversion")
+
+    def save_model(self, request, obj, form, change):
+        obj.revision += 1
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def delete_queryset(self, request, queryset):
+        # queryset.delete() would bypass the model's guard against deleting published versions.
+        for version in queryset:
+            version.discard()
+
+    @admin.display(description=_("platform"), ordering="guide__platform__name")
+    def platform(self, version):
+        return version.guide.platform
+
+    @admin.display(description=_("checked recently"), boolean=True)
+    def checked_recently(self, version):
+        if version.is_draft:
+            return None
+        return not version.is_stale()
+
+    @admin.display(description=_("complete in"))
+    def complete_languages(self, version):
+        missing = version.missing_languages()
+        return ", ".join(code for code, _name in settings.LANGUAGES if code not in missing) or "–"
+
+    @admin.action(
+        description=_("New draft from this version"),
+        description_plural=_("New draft from the selected versions"),
+        permissions=["draft"],
+        location=LIST_AND_FORM,
     )
+    def new_draft(self, request, queryset):
+        return _open_drafts(self, request, queryset.select_related("guide"))
+
+    @admin.action(
+        description=_("Publish"),
+        description_plural=_("Publish the selected drafts"),
+        permissions=["publish"],
+        location=LIST_AND_FORM,
+    )
+    def publish(self, request, queryset):
+        for version in queryset.filter(status=GuideVersion.Status.DRAFT):
+            if not version.title_de or not version.steps.exists():
+                message = _("%(version)s needs a German title and at least one step first.")
+                self.message_user(request, message % {"version": version}, messages.ERROR)
+                continue
+            self._run(request, version, version.publish, _("Published %(version)s."))
+
+    @admin.action(
+        description=_("Mark verified today"),
+        description_plural=_("Mark the selected published versions verified today"),
+        permissions=["verify"],
+        location=LIST_AND_FORM,
+    )
+    def mark_verified(self, request, queryset):
+        for version in queryset.filter(status=GuideVersion.Status.PUBLISHED):
+            self._run(request, version, version.mark_verified, _("Verified %(version)s today."))
+
+    def _run(self, request, version, step, done):
+        """Do one workflow step by the current user; failures become messages."""
+        try:
+            step(by=request.user)
+        except VersionLocked as error:
+            self.message_user(request, error, messages.ERROR)
+        except IntegrityError:
+            message = _("Someone changed %(version)s at the same time. Reload and try again.")
+            self.message_user(request, message % {"version": version}, messages.ERROR)
+        else:
+            self.message_user(request, done % {"version": version}, messages.SUCCESS)
 
 
 @admin.register(Screenshot)
 class ScreenshotAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "kind", "width", "height", "created_at")
+    form = ScreenshotForm
+    list_display = ("thumbnail", "__str__", "kind", "width", "height", "created_at")
     list_filter = ("kind",)
     search_fields = ("label", "sha256")
+    readonly_fields = ("image", "width", "height", "sha256", "used_in", "created_at")
+    THUMBNAIL_WIDTH = 120
+
+    class Media:
+        css = EXTRA_CSS
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("upload", "kind", "label")
+        return ("image", "kind", "label", ("width", "height"), "sha256", "used_in")
+
+    @admin.display(description=_("image"))
+    def image(self, screenshot):
+        return self._img(screenshot, screenshot.width, screenshot.height)
+
+    @admin.display(description=_("image"))
+    def thumbnail(self, screenshot):
+        width = min(self.THUMBNAIL_WIDTH, screenshot.width)
+        return self._img(screenshot, width, round(screenshot.height * width / screenshot.width))
+
+    def _img(self, screenshot, width, height):
+        return format_html(
+            '<img src="{}" width="{}" height="{}" alt="" class="screenshot-preview">',
+            screenshot.file.url,
+            width,
+            height,
+        )
+
+    @admin.display(description=_("used in"))
+    def used_in(self, screenshot):
+        uses = Q()
+        for code, _name in settings.LANGUAGES:
+            uses |= Q(**{build_localized_fieldname("screenshot", code): screenshot})
+        steps = Step.objects.filter(uses).select_related("version__guide__platform")
+        return format_html_join(
+            "\n",
+            '<a href="{}">{}</a>, {} {}<br>',
+            (
+                (
+                    reverse("admin:guides_guideversion_change", args=[step.version_id]),
+                    step.version,
+                    _("step"),
+                    step.position,
+                )
+                for step in steps
+            ),
+        ) or _("Not used yet")

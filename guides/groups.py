@@ -1,4 +1,11 @@
-"""The editors' groups and what each may do in the admin."""
+"""The editors' groups and what each may do in the admin (docs/editors.md explains them).
+
+- Editor: writes drafts (new draft, fields, steps, sources, screenshots), marks versions verified.
+- Translator: changes only the non-German translations of drafts (texts and screenshots).
+- Publisher: everything an Editor does, plus publishing and discarding drafts, platforms, regions.
+
+Published and archived versions are read-only for everyone; the admin enforces that.
+"""
 
 from django.contrib.auth.models import Group, Permission
 
@@ -25,6 +32,7 @@ _EDIT_CONTENT = [
     "guides.delete_source",
     "guides.view_screenshot",
     "guides.add_screenshot",
+    "guides.change_screenshot",
 ]
 
 GROUP_PERMISSIONS = {
@@ -38,6 +46,7 @@ GROUP_PERMISSIONS = {
         "guides.view_step",
         "guides.view_source",
         "guides.view_screenshot",
+        "guides.add_screenshot",  # screenshots of the app in the translator's language
     ],
     PUBLISHER: [
         *_EDIT_CONTENT,

@@ -1,0 +1,79 @@
+"""Admin forms: the version form that refuses stale saves, and the screenshot upload."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from .models import GuideVersion, Screenshot
+
+
+class GuideVersionForm(forms.ModelForm):
+    """A version form that remembers which revision of the draft the editor started from.
+
+    When someone else saved the draft in between, the save is refused: the editor keeps what
+    they typed in the form, and the colleague's work stays as it was saved.
+    """
+
+    loaded_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = GuideVersion
+        fields = (
+            "title", "summary", "minutes", "deep_link", "context", "check_text", "change_note",
+            "needs_confirmation",
+        )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("loaded_revision", self.instance.revision)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # The admin loaded self.instance with a row lock, so its revision is the stored one.
+        if self.instance.pk and cleaned_data.get("loaded_revision") != self.instance.revision:
+            raise ValidationError(self._conflict_message(), code="conflict")
+        return cleaned_data
+
+    def _conflict_message(self):
+        version = self.instance
+        return _(
+            "%(user)s saved this draft at %(time)s, after you opened it. Your changes were not "
+            "saved, so nothing of theirs is lost; what you typed is still in this form. Copy what "
+            "you need, reload the page and make your changes again."
+        ) % {
+            "user": version.updated_by or _("Someone"),
+            "time": date_format(timezone.localtime(version.updated_at), "DATETIME_FORMAT"),
+        }
+
+
+class ScreenshotForm(forms.ModelForm):
+    """Uploads go through Screenshot.store(): one file per image content, whatever its name."""
+
+    upload = forms.FileField(
+        label=_("image"), required=False, help_text=_("A PNG, JPEG or WebP image.")
+    )
+
+    class Meta:
+        model = Screenshot
+        fields = ("kind", "label")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The file of a stored screenshot never changes: its name is its content.
+        self.fields["upload"].required = self.instance.pk is None
+
+    def clean(self):
+        cleaned_data = super().clean()
+        upload = cleaned_data.get("upload")
+        if upload and not self.errors:
+            try:
+                stored = Screenshot.store(upload, kind=cleaned_data["kind"])
+            except ValidationError as error:
+                self.add_error("upload", error)
+            else:
+                if stored.label and not cleaned_data.get("label"):
+                    cleaned_data["label"] = stored.label  # the same image was uploaded before
+                self.instance = stored
+        return cleaned_data
