@@ -111,6 +111,17 @@
       }
     }
 
+    // Without JavaScript nothing is remembered, so the reset button only appears with it.
+    document.querySelectorAll("button.reset-checklist").forEach(function (button) {
+      button.hidden = boxes.length === 0;
+      button.addEventListener("click", function () {
+        boxes.forEach(function (box) {
+          save(DONE_PREFIX + box.getAttribute("data-step"), null);
+          show(box, false);
+        });
+      });
+    });
+
     boxes.forEach(function (box) {
       var key = DONE_PREFIX + box.getAttribute("data-step");
       show(box, load(key) === "1");

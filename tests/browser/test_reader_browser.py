@@ -131,6 +131,14 @@ class ChecklistTests:
             page.locator("#steps-desktop").get_by_label("Erledigt – Schritt 1")
         ).not_to_be_checked()
 
+    def test_all_ticks_can_be_removed(self, page, live_server, reader_guide):
+        page.goto(live_server.url + GUIDE)
+        page.locator("#steps-app").get_by_label("Erledigt – Schritt 1").check()
+        page.get_by_role("button", name="Alle Haken entfernen").click()
+        page.reload()
+        expect(page.locator("#steps-app").get_by_label("Erledigt – Schritt 1")).not_to_be_checked()
+        assert page.evaluate("Object.keys(localStorage).filter(k => k.includes('done'))") == []
+
 
 class KeyboardTests:
     def test_skip_link_is_the_first_stop_and_visible_when_focused(
