@@ -3,6 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.reader_helpers import reader_assets  # noqa: F401  (collectstatic, compilemessages)
+
 # Fixtures that start a browser; a test that uses one is a browser test.
 BROWSER_FIXTURES = {"page", "context", "browser", "new_context"}
 

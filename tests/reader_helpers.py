@@ -3,9 +3,7 @@
 The templates use whitenoise's manifest storage, which needs `collectstatic` to have run, and
 the pages' words come from compiled message catalogues. The fixture below runs
 `collectstatic` and `compilemessages` when their output is missing or older than their
-sources, so a plain `pytest` works; import it into a test module (or tests/conftest.py):
-
-    from tests.reader_helpers import reader_assets  # noqa: F401
+sources, so a plain `pytest` works; tests/conftest.py makes it apply to every test.
 """
 
 import re

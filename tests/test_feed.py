@@ -3,7 +3,6 @@ from xml.etree import ElementTree
 from django.test import TestCase, override_settings
 
 from tests.helpers import make_guide
-from tests.reader_helpers import reader_assets  # noqa: F401
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

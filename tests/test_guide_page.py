@@ -13,7 +13,6 @@ from tests.helpers import (
     make_screenshot,
     make_user,
 )
-from tests.reader_helpers import reader_assets  # noqa: F401
 
 
 def _page(guide, language="de"):

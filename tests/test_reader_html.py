@@ -14,7 +14,6 @@ from django.test import TestCase
 
 from tests.content_pack_helpers import TemporaryMediaMixin
 from tests.helpers import add_step, make_guide, make_screenshot, make_user
-from tests.reader_helpers import reader_assets  # noqa: F401
 
 VNU = (
     Path(__file__).resolve().parent.parent

@@ -5,7 +5,7 @@ from django.test import TestCase
 
 from guides.models import Guide, Platform
 from tests.helpers import make_guide, make_platform, make_region
-from tests.reader_helpers import inline_code, reader_assets  # noqa: F401
+from tests.reader_helpers import inline_code
 
 
 class LanguageRedirectTests(TestCase):

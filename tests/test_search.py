@@ -1,7 +1,6 @@
 from django.test import TestCase
 
 from tests.helpers import add_step, make_guide, make_platform
-from tests.reader_helpers import reader_assets  # noqa: F401
 
 
 class SearchTests(TestCase):

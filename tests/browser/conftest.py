@@ -13,7 +13,6 @@ from django.core.management import call_command
 
 from guides.models import Step
 from tests.helpers import add_step, make_guide, make_platform, make_region, make_screenshot
-from tests.reader_helpers import reader_assets  # noqa: F401  (before live_server starts)
 
 DEMO = Path(settings.BASE_DIR) / "guides" / "demo"
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
