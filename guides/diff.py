@@ -142,8 +142,8 @@ def compare_versions(old, new, language):
         texts.append({"label": _("Settings link"), "paragraphs": [link]})
     old_devices = reading.device_steps(old.steps.all(), language, language)
     new_devices = reading.device_steps(new.steps.all(), language, language)
-    if len(old_devices) != len(new_devices):
-        # One version splits the steps by device and the other does not: compare per device.
+    if [d.device for d in old_devices] != [d.device for d in new_devices]:
+        # The versions split their steps by device differently: compare per device.
         split = [Step.Device.APP, Step.Device.DESKTOP]
         old_devices = [_as_device(old_devices, d) for d in split]
         new_devices = [_as_device(new_devices, d) for d in split]

@@ -99,10 +99,15 @@ class DeviceSteps:
 def device_steps(steps, language, labels):
     """The steps split into an App and a Desktop list, each numbered from 1.
 
-    A step for "both" appears in both lists. When no step is specific to a device, one list.
+    A step for "both" appears in both lists; a device without any step gets no list. When no
+    step is specific to a device, there is one list for both.
     """
     steps = list(steps)
-    devices = [Step.Device.APP, Step.Device.DESKTOP]
+    devices = [
+        device
+        for device in (Step.Device.APP, Step.Device.DESKTOP)
+        if any(step.device in (device, Step.Device.BOTH) for step in steps)
+    ]
     if all(step.device == Step.Device.BOTH for step in steps):
         devices = [Step.Device.BOTH]
     lists = []

@@ -91,6 +91,19 @@ class GuidePageTests(TestCase):
         self.assertNotContains(response, "data-tabs")
         self.assertContains(response, 'id="steps-both"')
 
+    def test_guide_with_desktop_steps_only_has_no_empty_app_list(self):
+        guide = make_guide(platform=self.platform, steps=0, published=False)
+        add_step(guide.draft, 1, device=Step.Device.DESKTOP)
+        add_step(guide.draft, 2, device=Step.Device.DESKTOP)
+        guide.draft.publish()
+
+        response = self.client.get(_page(guide))
+
+        self.assertNotContains(response, "data-tabs")
+        self.assertNotContains(response, 'id="steps-app"')
+        self.assertContains(response, "Schritte am Computer")
+        self.assertContains(response, "bisher nur Schritte für den Computer")
+
     def test_menu_path_is_a_breadcrumb_and_the_target_value_stands_out(self):
         response = self.client.get(_page(self.guide))
         self.assertContains(
