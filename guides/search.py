@@ -3,8 +3,12 @@
 The texts are matched in Python rather than with SQL LIKE: SQLite folds only ASCII letters
 ("übersicht" would miss "Übersicht"), PostgreSQL folds all of them, and readers must get the
 same results on both. The published guides are a few hundred rows at most; two queries load them.
+
+Each query word must match the start of a word in the text ("ki" finds "KI-Training", not
+"Aktivität"); matching anywhere in a word made short words like "AI" find "traits".
 """
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -46,9 +50,14 @@ def _fields(version, language):
     }
 
 
+def _word_start(word):
+    """A pattern finding `word` (folded) at the start of a word."""
+    return re.compile(r"(?<!\w)" + re.escape(word))
+
+
 def search_guides(query, language):
-    """Published guides containing every word of `query`, best first."""
-    words = fold(query).split()
+    """Published guides with a word starting with each word of `query`, best first."""
+    words = [_word_start(word) for word in fold(query).split()]
     if not words:
         return []
     versions = (
@@ -59,10 +68,10 @@ def search_guides(query, language):
     results = []
     for version in versions:
         text, fields = _fields(version, language)
-        if not all(any(word in value for value in fields.values()) for word in words):
+        if not all(any(word.search(value) for value in fields.values()) for word in words):
             continue
         score = sum(
-            WEIGHTS[name] for word in words for name, value in fields.items() if word in value
+            WEIGHTS[name] for word in words for name, value in fields.items() if word.search(value)
         )
         results.append(Result(version=version, text=text, score=score))
     results.sort(key=lambda result: (-result.score, result.text.title.casefold()))

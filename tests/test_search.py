@@ -29,6 +29,7 @@ class SearchTests(TestCase):
             title_de="Anzeigendaten einschränken",
             title_en="Limit advertising data",
             summary_de="Werbung außerhalb von LinkedIn.",
+            summary_en="Ads based on traits such as your job title.",
         )
         cls.hidden = make_guide(
             platform=platform, slug="hidden", published=False, title_de="Datenschutz-Entwurf"
@@ -47,10 +48,18 @@ class SearchTests(TestCase):
         self.assertEqual(self._titles("/de/search/?q=ÜBERSICHT"), ["KI-Training abschalten"])
         self.assertEqual(self._titles("/de/search/?q=ausserhalb"), ["Anzeigendaten einschränken"])
 
-    def test_every_word_must_match_and_title_matches_rank_first(self):
+    def test_every_word_must_match_and_summary_matches_rank_above_step_matches(self):
         self.assertEqual(self._titles("/de/search/?q=KI abschalten"), ["KI-Training abschalten"])
-        titles = self._titles("/de/search/?q=daten")
-        self.assertEqual(titles[0], "Anzeigendaten einschränken")
+        self.assertEqual(
+            self._titles("/de/search/?q=daten"),
+            ["KI-Training abschalten", "Anzeigendaten einschränken"],
+        )
+
+    def test_words_match_only_at_the_start_of_a_word(self):
+        self.assertEqual(self._titles("/en/search/?q=AI"), ["Turn off AI training"])
+        self.assertEqual(self._titles("/de/search/?q=training"), ["KI-Training abschalten"])
+        self.assertEqual(self._titles("/de/search/?q=anzeigend"), ["Anzeigendaten einschränken"])
+        self.assertEqual(self._titles("/de/search/?q=ildung"), [])
 
     def test_search_uses_the_reader_language(self):
         self.assertEqual(self._titles("/en/search/?q=generative"), ["Turn off AI training"])
@@ -64,6 +73,14 @@ class SearchTests(TestCase):
         self.assertContains(response, "2 Anleitungen gefunden für „linkedin“.")
         self.assertContains(response, 'href="/de/linkedin/ki/"')
         self.assertContains(response, 'value="linkedin"')
+
+    def test_results_page_says_plainly_when_nothing_is_found(self):
+        self.assertContains(
+            self.client.get("/de/search/?q=zzz"), "Keine Anleitung gefunden für „zzz“."
+        )
+        self.assertContains(self.client.get("/en/search/?q=zzz"), "No guides found for “zzz”.")
+        one = self.client.get("/de/search/?q=werbung")
+        self.assertContains(one, "Eine Anleitung gefunden für „werbung“.")
 
     def test_empty_search_shows_a_hint(self):
         response = self.client.get("/de/search/")
