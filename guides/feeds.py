@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import reading
@@ -40,7 +40,9 @@ class LatestGuidesFeed(Feed):
         )
 
     def item_title(self, item):
-        return reading.localized(item, "title", get_language())
+        # Every publication is an entry: the number tells a guide's versions apart.
+        title = reading.localized(item, "title", get_language())
+        return gettext("%(title)s (version %(number)s)") % {"title": title, "number": item.number}
 
     def item_description(self, item):
         language = get_language()
@@ -59,11 +61,8 @@ class LatestGuidesFeed(Feed):
         )
         return _url(path)
 
-    def item_guid(self, item):
-        return self.item_link(item)
-
-    def item_guid_is_permalink(self, item):
-        return True
+    # No item_guid: Feed then uses the entry's link made absolute, and Atom requires an IRI
+    # as <id>.
 
     def item_pubdate(self, item):
         return item.published_at
