@@ -4,4 +4,5 @@ from . import views
 
 urlpatterns = [
     path("", views.language_redirect, name="root"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

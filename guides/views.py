@@ -8,6 +8,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_from_request
 from django.utils.translation import gettext as _
@@ -116,6 +117,12 @@ def _chosen_version(versions, value, default):
 
 def language_redirect(request):
     return redirect(f"/{get_language_from_request(request)}/")
+
+
+def favicon(request):
+    # Browsers ask for /favicon.ico whatever the pages link to. Not permanent: the icon's
+    # hashed name changes with its content.
+    return redirect(static("img/icon.svg"))
 
 
 def home(request):
