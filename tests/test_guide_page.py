@@ -336,6 +336,16 @@ class PrintTests(TestCase):
         self.assertContains(response, f"<title>{address}</title>")
         self.assertContains(response, f'<link rel="canonical" href="{address}">')
 
+    def test_print_shows_the_settings_link_as_text_where_the_button_was(self):
+        guide = make_guide(deep_link="https://www.linkedin.com/mypreferences/d/settings/ads")
+        response = self.client.get(_page(guide, "de"))
+        self.assertContains(
+            response,
+            '<p class="print-only print-deep-link">Link zur Einstellung bei LinkedIn: '
+            "https://www.linkedin.com/mypreferences/d/settings/ads</p>",
+            html=True,
+        )
+
 
 class LabelsFallbackTests(TestCase):
     def test_the_language_labels_are_shown_in_is_marked_when_the_page_language_has_none(self):

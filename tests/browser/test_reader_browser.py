@@ -185,4 +185,7 @@ class PrintTests:
         expect(page.locator("#steps-desktop")).to_be_visible()
         expect(page.locator(".print-address svg")).to_be_visible()
         expect(page.locator(".print-address")).to_contain_text(live_server.url + GUIDE)
+        expect(page.locator(".deep-link")).to_be_hidden()
+        expect(page.locator(".print-deep-link")).to_be_visible()
+        expect(page.locator(".print-deep-link")).to_contain_text("https://www.example.com/settings")
         assert len(page.pdf()) > 1000
