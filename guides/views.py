@@ -180,13 +180,13 @@ def compare(request, platform, slug):
     new = _chosen_version(versions, request.GET.get("to"), versions[0])
     if old.number > new.number:
         old, new = new, old
+    language = get_language()
+    # The breadcrumb names the guide by its current title.
+    context = {"guide": guide, "title": reading.localized(versions[0], "title", language)}
+    if old == new:
+        return render(request, "guides/compare_same.html", {**context, "version": old})
     prefetch_related_objects([old, new], _steps_prefetch())
-    context = {
-        "guide": guide,
-        "old": old,
-        "new": new,
-        "comparison": compare_versions(old, new, get_language()),
-    }
+    context |= {"old": old, "new": new, "comparison": compare_versions(old, new, language)}
     return render(request, "guides/compare.html", context)
 
 

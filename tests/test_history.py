@@ -106,6 +106,18 @@ class CompareTests(TemporaryMediaMixin, TestCase):
         self.assertContains(response, "Änderungen von Version 1 zu 2")
         self.assertContains(response, "Schritte in der App")
 
+    def test_breadcrumb_leads_back_to_the_guide_by_its_title(self):
+        self.guide.refresh_from_db()
+        title = self.guide.published_version.title_en
+        response = self.client.get("/en/linkedin/ai/compare/?from=1&to=2")
+        self.assertContains(response, f'<li><a href="/en/linkedin/ai/">{title}</a></li>', html=True)
+
+    def test_comparing_a_version_with_itself_says_so(self):
+        response = self.client.get("/en/linkedin/ai/compare/?from=1&to=1")
+        self.assertContains(response, "You chose version 1 twice, so there is nothing to compare.")
+        self.assertContains(response, '<a href="/en/linkedin/ai/history/">')
+        self.assertNotContains(response, "Changes from version")
+
     def test_unknown_version_is_not_found(self):
         response = self.client.get("/en/linkedin/ai/compare/?from=1&to=9")
         self.assertEqual(response.status_code, 404)

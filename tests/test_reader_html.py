@@ -73,6 +73,7 @@ class ValidHtmlTests(TemporaryMediaMixin, TestCase):
             "archived": guide + "v1/",
             "history": guide + "history/",
             "compare": guide + "compare/?from=1&to=2",
+            "compare-same": guide + "compare/?from=1&to=1",
             "search": "/de/search/?q=anleitung",
             "search-empty": "/de/search/?q=nichts",
             "preview": f"/de/preview/{self.draft.pk}/",

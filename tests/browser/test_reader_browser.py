@@ -17,6 +17,7 @@ PAGES = {
     "archived version": GUIDE + "v1/",
     "history": GUIDE + "history/",
     "compare": GUIDE + "compare/?from=1&to=2",
+    "compare same version": GUIDE + "compare/?from=2&to=2",
     "search": "/de/search/?q=linkedin",
     "not found": "/de/no/such/page/",
 }
