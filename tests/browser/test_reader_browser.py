@@ -164,7 +164,22 @@ class KeyboardTests:
         assert outline == "solid"
 
 
+# The placeholder typed in as a value: its text overflows exactly when the placeholder is cut off
+# (the space kept for the search field's clear button included).
+_PLACEHOLDER_OVERFLOW = """input => {
+    input.value = input.placeholder;
+    return input.scrollWidth - input.clientWidth;
+}"""
+
+
 class SmallScreenTests:
+    @pytest.mark.parametrize("width", [320, 390])
+    @pytest.mark.parametrize("language", ["de", "en", "fr", "it"])
+    def test_search_placeholder_is_not_cut_off(self, page, live_server, language, width):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(f"{live_server.url}/{language}/")
+        assert page.locator("#site-search").evaluate(_PLACEHOLDER_OVERFLOW) <= 0
+
     @pytest.mark.parametrize("width", [320, 640])  # 640 px is 1280 px at 200 % zoom
     def test_pages_fit_without_sideways_scrolling(self, page, live_server, reader_guide, width):
         page.set_viewport_size({"width": width, "height": 800})
