@@ -6,6 +6,7 @@ the pages' words come from compiled message catalogues. The fixture below runs
 sources, so a plain `pytest` works; tests/conftest.py makes it apply to every test.
 """
 
+import gettext
 import re
 from pathlib import Path
 
@@ -46,9 +47,11 @@ def reader_assets():
         call_command("collectstatic", interactive=False, verbosity=0)
     if not _messages_are_fresh():
         call_command("compilemessages", verbosity=0, ignore_patterns=[".venv", "node_modules"])
-        # Catalogues loaded before compiling are cached per process; forget them.
+        # Catalogues loaded before compiling are cached per process, by Django and by the
+        # standard library's gettext (per .mo path); forget them.
         trans_real._translations = {}
         trans_real._default = None
+        gettext._translations.clear()
 
 
 def inline_code(html):
