@@ -229,7 +229,7 @@ class StaleFilter(admin.SimpleListFilter):
 class GuideVersionAdmin(WorkflowMixin, TabbedTranslationAdmin):
     form = GuideVersionForm
     list_display = (
-        "title", "guide", "number", "status", "platform", "verified_on", "checked_recently",
+        "title", "number", "status", "platform", "verified_on", "checked_recently",
         "complete_languages", "updated_by", "updated_at",
     )  # fmt: skip
     list_filter = ("status", "guide__platform", StaleFilter, "verified_on")
