@@ -27,6 +27,8 @@ from .forms import GuideVersionForm, ScreenshotForm
 from .models import Guide, GuideVersion, Platform, Region, Screenshot, Source, Step, VersionLocked
 
 LIST_AND_FORM = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
+
+admin.site.site_header = admin.site.site_title = "Opt-out Guides"
 EXTRA_CSS = {"all": ("admin-extra/admin.css",)}
 
 
@@ -227,7 +229,7 @@ class StaleFilter(admin.SimpleListFilter):
 class GuideVersionAdmin(WorkflowMixin, TabbedTranslationAdmin):
     form = GuideVersionForm
     list_display = (
-        "title", "guide", "number", "status", "platform", "verified_on", "checked_recently",
+        "title", "number", "status", "platform", "verified_on", "checked_recently",
         "complete_languages", "updated_by", "updated_at",
     )  # fmt: skip
     list_filter = ("status", "guide__platform", StaleFilter, "verified_on")
@@ -242,8 +244,8 @@ class GuideVersionAdmin(WorkflowMixin, TabbedTranslationAdmin):
     fieldsets = (
         (None, {"fields": (("guide", "number", "status"), "title", "summary")}),
         (None, {"fields": ("minutes", "deep_link")}),
-        (_("For readers"), {"fields": ("context", "check_text", "change_note")}),
-        (_("For editors"), {"fields": ("needs_confirmation",)}),
+        (_("For readers"), {"fields": ("context", "check_text", "needs_confirmation")}),
+        (_("What changed"), {"fields": ("change_note",)}),
         (
             _("History"),
             {
@@ -366,6 +368,10 @@ class GuideVersionAdmin(WorkflowMixin, TabbedTranslationAdmin):
         for version in queryset.filter(status=GuideVersion.Status.DRAFT):
             if not version.title_de or not version.steps.exists():
                 message = _("%(version)s needs a German title and at least one step first.")
+                self.message_user(request, message % {"version": version}, messages.ERROR)
+                continue
+            if version.number > 1 and not version.change_note_de:
+                message = _("%(version)s needs a German change note: tell readers what changed.")
                 self.message_user(request, message % {"version": version}, messages.ERROR)
                 continue
             self._run(request, version, version.publish, _("Published %(version)s."))

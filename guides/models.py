@@ -86,8 +86,8 @@ class Guide(models.Model):
         Region,
         blank=True,
         related_name="guides",
-        verbose_name=_("applies to"),
-        help_text=_("Where the setting exists and this guide applies."),
+        verbose_name=_("regions"),
+        help_text=_("Where the setting exists and this guide applies (readers see “Applies to”)."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     published_version = models.OneToOneField(
@@ -164,7 +164,9 @@ def _copyable_fields(model, skip):
     return [
         field.attname
         for field in model._meta.concrete_fields
-        if field.name not in skip and field.name not in translated and not field.primary_key
+        if getattr(field, "translated_field", field).name not in skip
+        and field.name not in translated
+        and not field.primary_key
     ]
 
 
@@ -176,9 +178,10 @@ class GuideVersion(models.Model):
 
     # What may still change once a version is published or archived.
     CHANGEABLE_WHEN_LOCKED = frozenset({"verified_on", "verified_by"})
+    # A new draft starts with an empty change note: it describes that draft's own changes.
     NOT_COPIED = frozenset(
         {
-            "guide", "number", "status", "based_on", "created_by", "created_at",
+            "guide", "number", "status", "based_on", "change_note", "created_by", "created_at",
             "published_by", "published_at", "verified_on", "verified_by",
             "revision", "updated_by", "updated_at",
         }
@@ -227,7 +230,10 @@ class GuideVersion(models.Model):
     needs_confirmation = models.TextField(
         _("needs confirmation"),
         blank=True,
-        help_text=_("Facts in this version that could not be confirmed, in plain words."),
+        help_text=_(
+            "Shown to readers as “Not yet confirmed”: facts in this version that could not be "
+            "confirmed, in plain words for readers."
+        ),
     )
 
     created_by = models.ForeignKey(

@@ -123,6 +123,7 @@ class AdminWorkflowTests(AdminTestCase):
 
     def test_publisher_publishes_the_draft(self):
         draft = self.open_draft()
+        GuideVersion.objects.filter(pk=draft.pk).update(change_note_de="Schritt 1 neu.")
         self.client.force_login(self.publisher)
         response = self.client.post(change_url(draft), action_data(draft, "publish"))
         self.assertRedirects(response, change_url(draft), fetch_redirect_response=False)
@@ -148,6 +149,15 @@ class AdminWorkflowTests(AdminTestCase):
         self.client.force_login(self.publisher)
         response = self.client.post(change_url(draft), action_data(draft, "publish"), follow=True)
         self.assertContains(response, "needs a German title and at least one step")
+        draft.refresh_from_db()
+        self.assertEqual(draft.status, "draft")
+
+    def test_publishing_a_new_version_without_a_change_note_is_refused(self):
+        draft = self.open_draft()
+        self.assertFalse(draft.change_note_de)
+        self.client.force_login(self.publisher)
+        response = self.client.post(change_url(draft), action_data(draft, "publish"), follow=True)
+        self.assertContains(response, "needs a German change note")
         draft.refresh_from_db()
         self.assertEqual(draft.status, "draft")
 
@@ -203,6 +213,7 @@ class AdminWorkflowTests(AdminTestCase):
     def test_list_actions_verify_and_publish_several_versions(self):
         other = Guide.objects.get(pk=make_guide(platform=self.platform).pk)
         drafts = [self.guide.new_draft(), other.new_draft()]
+        GuideVersion.objects.filter(pk__in=[d.pk for d in drafts]).update(change_note_de="Neu.")
         url = reverse("admin:guides_guideversion_changelist")
         self.client.force_login(self.publisher)
         published = [self.published.pk, other.published_version_id]

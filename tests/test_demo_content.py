@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.test import TestCase
 
-from guides.models import Guide, GuideVersion, Platform, Screenshot, Step
+from guides.models import Guide, GuideVersion, Platform, Screenshot, Source, Step
 
 from .content_pack_helpers import TemporaryMediaMixin, dump, import_content, row_counts
 
@@ -17,6 +17,9 @@ DEMO = Path(settings.BASE_DIR) / "guides" / "demo"
 VERSION_TEXTS = ("title", "summary", "context", "check_text", "change_note")
 # Step texts that may be empty, but then in both languages.
 PAIRED_STEP_TEXTS = ("menu_path", "target_value", "screenshot_alt")
+# Everything a reader can see, in either language (needs_confirmation is shown on the guide page).
+READER_VERSION_TEXTS = (*VERSION_TEXTS, "needs_confirmation")
+READER_STEP_TEXTS = ("instruction", *PAIRED_STEP_TEXTS)
 
 
 def demo_json():
@@ -79,8 +82,8 @@ class DemoContentTests(TemporaryMediaMixin, TestCase):
             for device in devices:
                 with self.subTest(version=str(version), device=device):
                     path = [s for s in steps if s.device in (device, Step.Device.BOTH)]
-                    self.assertTrue(path[-1].target_value_de, "each path ends at the switch")
-                    self.assertTrue(path[-1].target_value_en)
+                    switches = [s for s in path if s.target_value_de and s.target_value_en]
+                    self.assertTrue(switches, "each path reaches a switch")
 
     def test_german_and_english_are_complete(self):
         for version in self.versions():
@@ -140,11 +143,59 @@ class DemoContentTests(TemporaryMediaMixin, TestCase):
         ads = Guide.objects.get(slug="advertising-data").published_version
         self.assertTrue(ads.steps.last().needs_confirmation)
         self.assertIn("nicht bei LinkedIn bestätigt", ads.needs_confirmation_de)
-        self.assertIn("Hinweis für die Redaktion", ads.needs_confirmation_de)
-        self.assertIn("Note for editors", ads.needs_confirmation_en)
+        self.assertIn("not confirmed with LinkedIn", ads.needs_confirmation_en)
         ai = Guide.objects.get(slug="ai-training").published_version
         self.assertIn("iOS und Android", ai.needs_confirmation_de)
         self.assertTrue(ai.steps.filter(device="app", needs_confirmation=True).exists())
+
+    def test_no_text_readers_see_addresses_editors(self):
+        editors = re.compile(r"redaktion|editor", re.IGNORECASE)
+        texts = [
+            getattr(v, f"{name}_{code}") or ""
+            for v in self.versions()
+            for name in READER_VERSION_TEXTS
+            for code in ("de", "en")
+        ]
+        texts += [
+            getattr(s, f"{name}_{code}") or ""
+            for s in Step.objects.all()
+            for name in READER_STEP_TEXTS
+            for code in ("de", "en")
+        ]
+        texts += Source.objects.values_list("title", flat=True)
+        self.assertGreater(len(texts), 100)
+        for text in texts:
+            self.assertIsNone(editors.search(text), text)
+
+    def test_source_titles_are_a_publication_and_a_date_in_no_language(self):
+        # One title serves every language, so it may hold no description in one of them.
+        neutral = re.compile(r"[\w .-]+(, \d{4}-\d{2}-\d{2})?")
+        for title in Source.objects.values_list("title", flat=True):
+            self.assertIsNotNone(neutral.fullmatch(title), title)
+        titles = set(Source.objects.values_list("title", flat=True))
+        self.assertLessEqual({"watson.ch, 2025-10-29", "heise online"}, titles)
+
+    def test_the_ads_guides_last_step_leaves_the_choice_to_readers(self):
+        steps = list(Guide.objects.get(slug="advertising-data").published_version.steps.all())
+        decide, confirmed = steps[-1], steps[1:-1]
+
+        self.assertTrue(decide.needs_confirmation)
+        self.assertFalse(decide.target_value_de or decide.target_value_en, "no value to set")
+        self.assertIn("entscheiden Sie", decide.instruction_de)
+        self.assertEqual(len(confirmed), 3)
+        for step in confirmed:
+            self.assertEqual(step.target_value_en, "Off")
+            for code in ("de", "en"):
+                label = step.menu_items(code)[-1]
+                self.assertNotIn(label.lower(), getattr(decide, f"instruction_{code}").lower())
+        # The unverified list calls "Data from advertisers for ads" "data from others for ads".
+        self.assertNotIn("data from others", decide.instruction_en)
+
+    def test_what_only_the_press_reports_is_attributed_in_every_version(self):
+        for version in GuideVersion.objects.filter(guide__slug="ai-training"):
+            with self.subTest(version=version.number):
+                self.assertIn("Laut Presseberichten hatte die irische", version.context_de)
+                self.assertIn("According to press reports, the Irish", version.context_en)
 
     def test_microsoft_guide_says_who_is_affected_before_anything_else(self):
         version = Guide.objects.get(slug="microsoft-ad-sharing").published_version

@@ -52,6 +52,15 @@ class VersionTests(TemporaryMediaMixin, TestCase):
         self.assertEqual(draft.title_en, version.title_en)
         self.assertEqual(draft.sources.count(), 1)
 
+    def test_new_draft_starts_with_an_empty_change_note_in_every_language(self):
+        guide = self.make_guide(change_note_de="Erste Fassung.", change_note_en="First version.")
+
+        draft = guide.new_draft()
+
+        self.assertFalse(draft.change_note_de)
+        self.assertFalse(draft.change_note_en)
+        self.assertEqual(draft.summary_en, guide.published_version.summary_en)
+
     def test_new_draft_opens_the_existing_draft(self):
         guide = self.make_guide()
         draft = guide.new_draft()
