@@ -44,5 +44,5 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             "The password is shown only this once. "
-            f"To set your own: python manage.py changepassword {USERNAME}"
+            f"To set your own: DJANGO_DEBUG=1 .venv/bin/python manage.py changepassword {USERNAME}"
         )
