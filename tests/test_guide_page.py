@@ -137,6 +137,9 @@ class GuidePageTests(TestCase):
         self.assertContains(response, "<li>Data privacy</li>", html=True)
         self.assertContains(response, '<ol class="menu-path" aria-label="Menüpfad" lang="en">')
         self.assertContains(response, '<strong class="target-value" lang="en">Off</strong>')
+        self.assertContains(response, "die Anleitungstexte nennen die Beschriftungen weiterhin")
+        page_labels = self.client.get(_page(self.guide))
+        self.assertNotContains(page_labels, "die Anleitungstexte nennen")
 
     def test_labels_choice_links_keep_the_page_language(self):
         response = self.client.get(_page(self.guide))
