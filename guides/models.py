@@ -420,12 +420,29 @@ class GuideVersion(models.Model):
         return missing
 
 
-def _check_draft(version_id):
-    if not GuideVersion.objects.filter(pk=version_id, status=GuideVersion.Status.DRAFT).exists():
-        raise VersionLocked(_("This version is no longer a draft; make a new draft to change it."))
+class DraftPart(models.Model):
+    """A part of a version (a step, a source): it changes only while its version is a draft."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self._check_draft()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._check_draft()
+        return super().delete(*args, **kwargs)
+
+    def _check_draft(self):
+        drafts = GuideVersion.objects.filter(status=GuideVersion.Status.DRAFT)
+        if not drafts.filter(pk=self.version_id).exists():
+            raise VersionLocked(
+                _("This version is no longer a draft; make a new draft to change it.")
+            )
 
 
-class Step(models.Model):
+class Step(DraftPart):
     class Device(models.TextChoices):
         BOTH = "both", _("App and desktop")
         APP = "app", _("App")
@@ -485,14 +502,6 @@ class Step(models.Model):
     def __str__(self):
         return f"{self.position}. {self.instruction[:60]}"
 
-    def save(self, *args, **kwargs):
-        _check_draft(self.version_id)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        _check_draft(self.version_id)
-        return super().delete(*args, **kwargs)
-
     def clean(self):
         errors = {}
         for code, _name in settings.LANGUAGES:
@@ -509,7 +518,7 @@ class Step(models.Model):
         return [item.strip() for item in (path or "").split(self.MENU_SEPARATOR) if item.strip()]
 
 
-class Source(models.Model):
+class Source(DraftPart):
     version = models.ForeignKey(
         GuideVersion, on_delete=models.CASCADE, related_name="sources", verbose_name=_("version")
     )
@@ -526,14 +535,6 @@ class Source(models.Model):
 
     def __str__(self):
         return self.title or self.url
-
-    def save(self, *args, **kwargs):
-        _check_draft(self.version_id)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        _check_draft(self.version_id)
-        return super().delete(*args, **kwargs)
 
 
 def _screenshot_path(screenshot, filename):
