@@ -2,8 +2,10 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import GuideVersion, Screenshot
@@ -68,12 +70,14 @@ class ScreenshotForm(forms.ModelForm):
         cleaned_data = super().clean()
         upload = cleaned_data.get("upload")
         if upload and not self.errors:
+            existing = Screenshot.stored_copy(upload)
+            if existing:
+                url = reverse("admin:guides_screenshot_change", args=[existing.pk])
+                message = _('This image is already stored as <a href="{}">{}</a>; use that one.')
+                self.add_error("upload", format_html(message, url, existing))
+                return cleaned_data
             try:
-                stored = Screenshot.store(upload, kind=cleaned_data["kind"])
+                self.instance = Screenshot.store(upload, kind=cleaned_data["kind"])
             except ValidationError as error:
                 self.add_error("upload", error)
-            else:
-                if stored.label and not cleaned_data.get("label"):
-                    cleaned_data["label"] = stored.label  # the same image was uploaded before
-                self.instance = stored
         return cleaned_data

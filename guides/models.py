@@ -574,6 +574,13 @@ class Screenshot(models.Model):
         return self.label or self.file.name
 
     @classmethod
+    def stored_copy(cls, fileobj):
+        """The Screenshot that already holds these exact bytes, or None. Leaves `fileobj` at 0."""
+        digest = hashlib.sha256(fileobj.read()).hexdigest()
+        fileobj.seek(0)
+        return cls.objects.filter(sha256=digest).first()
+
+    @classmethod
     def store(cls, fileobj, **fields):
         """The Screenshot for these bytes: the existing one if the same image was stored before.
 

@@ -270,10 +270,13 @@ class ScreenshotAdminTests(TemporaryMediaMixin, AdminTestCase):
         self.assertEqual(screenshot.file.name.rsplit("/", 1)[-1], f"{screenshot.sha256}.png")
         self.assertEqual(screenshot.label, "Einstellungen")
 
-    def test_the_same_image_uploaded_twice_is_stored_once(self):
+    def test_the_same_image_uploaded_twice_is_stored_once_and_the_editor_is_told(self):
         self.upload(_png(), label="Erstes Mal")
-        self.upload(_png())
-        self.assertEqual(Screenshot.objects.get().label, "Erstes Mal")
+        response = self.upload(_png())
+        screenshot = Screenshot.objects.get()
+        self.assertContains(response, "This image is already stored as")
+        self.assertContains(response, change_url(screenshot))
+        self.assertEqual(screenshot.label, "Erstes Mal")
 
     def test_a_file_that_is_not_an_image_is_refused_with_a_form_error(self):
         fake = SimpleUploadedFile("notes.png", b"not an image at all", content_type="image/png")
