@@ -170,6 +170,19 @@ def _copyable_fields(model, skip):
     ]
 
 
+def _user_stamp(verbose_name):
+    """Who did something to a version; kept as empty when that account is deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
 class GuideVersion(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -236,48 +249,16 @@ class GuideVersion(models.Model):
         ),
     )
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = _user_stamp(_("created by"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("published by"),
-    )
+    published_by = _user_stamp(_("published by"))
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
     verified_on = models.DateField(_("verified on"), null=True, blank=True, editable=False)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("verified by"),
-    )
+    verified_by = _user_stamp(_("verified by"))
     # Raised with every save of the draft (fields, steps, sources), so that a save based on an
     # older state can be refused instead of silently undoing a colleague's work.
     revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("last changed by"),
-    )
+    updated_by = _user_stamp(_("last changed by"))
     updated_at = models.DateTimeField(_("last changed at"), auto_now=True)
 
     objects = GuideVersionQuerySet.as_manager()
