@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import images
+
 
 class VersionLocked(Exception):
     """Raised when something tries to change a published or archived version's content."""
@@ -534,7 +536,7 @@ class Screenshot(models.Model):
         SCREENSHOT = "screenshot", _("Screenshot")
         ILLUSTRATION = "illustration", _("Schematic illustration")
 
-    FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
+    FORMATS = images.FORMATS
 
     file = models.ImageField(_("file"), upload_to=_screenshot_path)
     sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True, editable=False)
@@ -565,26 +567,19 @@ class Screenshot(models.Model):
     def store(cls, fileobj, **fields):
         """The Screenshot for these bytes: the existing one if the same image was stored before.
 
-        Raises ValidationError when the bytes are not a PNG, JPEG or WebP image.
+        Raises ValidationError when the bytes are not a PNG, JPEG or WebP image within the limits
+        of guides.images.
         """
         from django.core.files.base import ContentFile
-        from PIL import Image, UnidentifiedImageError
 
         data = fileobj.read()
         digest = hashlib.sha256(data).hexdigest()
         existing = cls.objects.filter(sha256=digest).first()
         if existing:
             return existing
-        try:
-            with Image.open(ContentFile(data)) as image:
-                image.verify()
-                image_format, (width, height) = image.format, image.size
-        except (UnidentifiedImageError, OSError, SyntaxError):
-            raise ValidationError(_("This file is not an image we can show.")) from None
-        if image_format not in cls.FORMATS:
-            raise ValidationError(_("Upload a PNG, JPEG or WebP image."))
-        screenshot = cls(sha256=digest, width=width, height=height, **fields)
-        name = _screenshot_path(screenshot, f"{digest}.{cls.FORMATS[image_format]}")
+        checked = images.check_image(data)
+        screenshot = cls(sha256=digest, width=checked.width, height=checked.height, **fields)
+        name = _screenshot_path(screenshot, f"{digest}.{checked.extension}")
         if screenshot.file.storage.exists(name):
             # Left behind by an earlier attempt; same name means same bytes.
             screenshot.file.name = name

@@ -281,7 +281,7 @@ class ScreenshotAdminTests(TemporaryMediaMixin, AdminTestCase):
     def test_a_file_that_is_not_an_image_is_refused_with_a_form_error(self):
         fake = SimpleUploadedFile("notes.png", b"not an image at all", content_type="image/png")
         response = self.upload(fake)
-        self.assertContains(response, "This file is not an image we can show.")
+        self.assertContains(response, "This file is not a complete PNG, JPEG or WebP image.")
         self.assertFalse(Screenshot.objects.exists())
         self.assertEqual(list(Path(settings.MEDIA_ROOT).rglob("*.*")), [])
 
