@@ -16,14 +16,61 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import images
+from . import images, texts
 
 
 class VersionLocked(Exception):
     """Raised when something tries to change a published or archived version's content."""
 
 
-class Region(models.Model):
+class StoredTexts(models.Model):
+    """Every text field, in every language, follows guides.texts' rule.
+
+    Validation (the admin's forms, content packs, full_clean in a shell) turns CRLF and CR into
+    LF and refuses invisible control characters, naming the field; saving normalises line endings
+    too, so that a draft saved unchanged from a browser stays unchanged.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self._normalize_newlines(self._text_fields())
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        exclude = set(exclude or ())
+        fields = [field for field in self._text_fields() if field.name not in exclude]
+        self._normalize_newlines(fields)
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in fields:
+            value = self.__dict__.get(field.attname)
+            if field.name not in errors and isinstance(value, str):
+                try:
+                    texts.check(value, field.verbose_name)
+                except ValidationError as error:
+                    errors[field.name] = error.error_list
+        if errors:
+            raise ValidationError(errors)
+
+    def _text_fields(self):
+        text_types = (models.CharField, models.TextField)
+        return [field for field in self._meta.concrete_fields if isinstance(field, text_types)]
+
+    def _normalize_newlines(self, fields):
+        # Straight from __dict__: modeltranslation's descriptor on an untranslated name (`title`)
+        # would read and write the current language's column instead.
+        for field in fields:
+            value = self.__dict__.get(field.attname)
+            if isinstance(value, str) and "\r" in value:
+                self.__dict__[field.attname] = texts.normalize_newlines(value)
+
+
+class Region(StoredTexts):
     code = models.SlugField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -37,7 +84,7 @@ class Region(models.Model):
         return self.name
 
 
-class Platform(models.Model):
+class Platform(StoredTexts):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
     website = models.URLField(_("website"), blank=True)
@@ -69,7 +116,7 @@ class GuideQuerySet(models.QuerySet):
         return self.filter(published_version__isnull=False)
 
 
-class Guide(models.Model):
+class Guide(StoredTexts):
     class Topic(models.TextChoices):
         AI_TRAINING = "ai-training", _("AI training")
         ADVERTISING = "advertising", _("Advertising")
@@ -185,7 +232,7 @@ def _user_stamp(verbose_name):
     )
 
 
-class GuideVersion(models.Model):
+class GuideVersion(StoredTexts):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -403,7 +450,7 @@ class GuideVersion(models.Model):
         return missing
 
 
-class DraftPart(models.Model):
+class DraftPart(StoredTexts):
     """A part of a version (a step, a source): it changes only while its version is a draft."""
 
     class Meta:
@@ -525,7 +572,7 @@ def _screenshot_path(screenshot, filename):
     return f"screenshots/{screenshot.sha256[:2]}/{screenshot.sha256}.{extension}"
 
 
-class Screenshot(models.Model):
+class Screenshot(StoredTexts):
     """An image file, stored once under a name derived from its content.
 
     Steps of many versions and languages point to the same row; copying a version never copies
