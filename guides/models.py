@@ -10,6 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
@@ -17,6 +18,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import images, texts
+
+# Bounds that are the same on every database (SQLite stores any 64-bit integer, PostgreSQL's
+# smallint ends at 32767), checked by model validation so that editors and packs get a clear error.
+MAX_POSITION = 9999
+MAX_MINUTES = 240
+MAX_VERSION_NUMBER = 9999
+
+
+def _at_most(limit):
+    return [MaxValueValidator(limit)]
 
 
 class VersionLocked(Exception):
@@ -73,7 +84,9 @@ class StoredTexts(models.Model):
 class Region(StoredTexts):
     code = models.SlugField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, validators=_at_most(MAX_POSITION)
+    )
 
     class Meta:
         ordering = ("position", "code")
@@ -89,7 +102,9 @@ class Platform(StoredTexts):
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, validators=_at_most(MAX_POSITION)
+    )
 
     class Meta:
         ordering = ("position", "name")
@@ -138,7 +153,9 @@ class Guide(StoredTexts):
         verbose_name=_("regions"),
         help_text=_("Where the setting exists and this guide applies (readers see “Applies to”)."),
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, validators=_at_most(MAX_POSITION)
+    )
     published_version = models.OneToOneField(
         "GuideVersion",
         on_delete=models.SET_NULL,
@@ -252,7 +269,11 @@ class GuideVersion(StoredTexts):
     guide = models.ForeignKey(
         Guide, on_delete=models.CASCADE, related_name="versions", verbose_name=_("guide")
     )
-    number = models.PositiveIntegerField(_("version"), editable=False)
+    number = models.PositiveIntegerField(
+        _("version"),
+        editable=False,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_VERSION_NUMBER)],
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.DRAFT, editable=False
     )
@@ -284,7 +305,10 @@ class GuideVersion(StoredTexts):
     )
     check_text = models.TextField(_("how to check it worked"), blank=True)
     minutes = models.PositiveSmallIntegerField(
-        _("minutes it takes"), default=2, help_text=_("About how long the steps take.")
+        _("minutes it takes"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_MINUTES)],
+        help_text=_("About how long the steps take."),
     )
     change_note = models.TextField(
         _("change note"), blank=True, help_text=_("What changed since the previous version.")
@@ -486,7 +510,9 @@ class Step(DraftPart):
     # The same step keeps its key in every version it is copied into, so versions can be
     # compared step by step.
     key = models.UUIDField(_("step identity"), default=uuid.uuid4, editable=False)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, validators=_at_most(MAX_POSITION)
+    )
     device = models.CharField(_("device"), max_length=10, choices=Device, default=Device.BOTH)
     instruction = models.TextField(_("instruction"))
     menu_path = models.CharField(
@@ -552,7 +578,9 @@ class Source(DraftPart):
     version = models.ForeignKey(
         GuideVersion, on_delete=models.CASCADE, related_name="sources", verbose_name=_("version")
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, validators=_at_most(MAX_POSITION)
+    )
     url = models.URLField(_("address"), max_length=500)
     title = models.CharField(
         _("title"), max_length=200, blank=True, help_text=_("e.g. netzpolitik.org, 2025-10-29")
