@@ -10,7 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
@@ -32,6 +32,18 @@ def _at_most(limit):
 
 class VersionLocked(Exception):
     """Raised when something tries to change a published or archived version's content."""
+
+
+class HttpURLField(models.URLField):
+    """A link for readers' browsers: http and https only (no javascript:, data: or ftp:)."""
+
+    default_validators = [
+        URLValidator(
+            schemes=["http", "https"],
+            code="not_http",  # "invalid" would be replaced with the field's "Enter a valid URL."
+            message=_("Enter a web address that starts with https:// or http://."),
+        )
+    ]
 
 
 class StoredTexts(models.Model):
@@ -100,7 +112,7 @@ class Region(StoredTexts):
 class Platform(StoredTexts):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
-    website = models.URLField(_("website"), blank=True)
+    website = HttpURLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(
         _("position"), default=0, validators=_at_most(MAX_POSITION)
@@ -297,7 +309,7 @@ class GuideVersion(StoredTexts):
             "affected, dates, legal basis. Separate paragraphs with a blank line."
         ),
     )
-    deep_link = models.URLField(
+    deep_link = HttpURLField(
         _("settings link"),
         max_length=500,
         blank=True,
@@ -581,7 +593,7 @@ class Source(DraftPart):
     position = models.PositiveSmallIntegerField(
         _("position"), default=0, validators=_at_most(MAX_POSITION)
     )
-    url = models.URLField(_("address"), max_length=500)
+    url = HttpURLField(_("address"), max_length=500)
     title = models.CharField(
         _("title"), max_length=200, blank=True, help_text=_("e.g. netzpolitik.org, 2025-10-29")
     )
