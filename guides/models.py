@@ -645,8 +645,11 @@ class Screenshot(StoredTexts):
 
     @classmethod
     def stored_copy(cls, fileobj):
-        """The Screenshot that already holds these exact bytes, or None. Leaves `fileobj` at 0."""
-        digest = hashlib.sha256(fileobj.read()).hexdigest()
+        """The Screenshot that already holds these exact bytes, or None. Leaves `fileobj` at 0.
+
+        Raises ValidationError, without reading it, when the file is larger than images accepted.
+        """
+        digest = hashlib.sha256(images.read_limited(fileobj)).hexdigest()
         fileobj.seek(0)
         return cls.objects.filter(sha256=digest).first()
 
@@ -659,7 +662,7 @@ class Screenshot(StoredTexts):
         """
         from django.core.files.base import ContentFile
 
-        data = fileobj.read()
+        data = images.read_limited(fileobj)
         digest = hashlib.sha256(data).hexdigest()
         existing = cls.objects.filter(sha256=digest).first()
         if existing:
