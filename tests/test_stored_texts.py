@@ -133,7 +133,11 @@ class BadStoredTextOutputTests(TestCase):
                 self.assertTrue(entry.findtext(f"{ATOM}title").startswith(title))
 
     def test_reader_pages_still_render(self):
-        for path in ("/de/", "/en/linkedin/", "/fr/linkedin/ki/", "/de/linkedin/ki/history/"):
+        paths = (
+            "/de/", "/en/linkedin/", "/fr/linkedin/ki/", "/de/linkedin/ki/history/",
+            "/de/search/?q=KI", "/en/search/?q=short",
+        )  # fmt: skip
+        for path in paths:
             with self.subTest(path):
                 self.assertEqual(self.client.get(path).status_code, 200)
 
