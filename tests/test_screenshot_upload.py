@@ -59,6 +59,10 @@ class ScreenshotUploadLimitTests(TemporaryMediaMixin, AdminTestCase):
         data = image_bytes(size=(10, 10)) + b"\0" * 5000
         self.assert_refused(data, "The file is 5.0\xa0KB; images may have at most 2.0\xa0KB.")
 
+    def test_the_default_byte_limit_reads_as_10_mb(self):
+        data = image_bytes(size=(10, 10)) + b"\0" * 11 * 1024 * 1024
+        self.assert_refused(data, "images may have at most 10.0\xa0MB.")
+
     @override_settings(IMAGE_MAX_PIXELS=1000)
     def test_the_pixel_limit_is_the_setting(self):
         self.assert_refused(image_bytes(size=(40, 30)), "more pixels than the 0.001 megapixels")
