@@ -179,7 +179,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
 # Uploaded and imported images: larger files, or more pixels, are refused with a clear message
 # (a few kilobytes of PNG can unpack into gigabytes of pixels).
-IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 10 * 1000 * 1000)
+# Binary units, as the messages show sizes (filesizeformat): 10 MB is 10 × 1024 × 1024 bytes.
+IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40 * 1000 * 1000)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -9,11 +9,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IS_POPUP_VAR, ActionLocation
 from django.contrib.admin.utils import flatten_fieldsets
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -77,6 +79,36 @@ def _open_drafts(modeladmin, request, sources):
     return None
 
 
+class SelectedIdsMixin:
+    """Actions run only when every selected item exists: otherwise a message, never a 500.
+
+    Without this, an id like 10^30 or "abc" in a tampered `_selected_action` reaches the
+    database (OverflowError on SQLite, DataError on PostgreSQL) or the id field's ValueError,
+    and an item deleted by a colleague meanwhile is skipped silently. Every ModelAdmin of the
+    site uses this mixin.
+    """
+
+    def response_action(self, request, queryset, action_location=ActionLocation.CHANGE_LIST):
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if selected and not self._all_exist(queryset, selected):
+            message = _(
+                "Some of the selected items do not exist (any more). No items have been changed."
+            )
+            self.message_user(request, message, messages.WARNING)
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset, action_location)
+
+    def _all_exist(self, queryset, selected):
+        pks = set()
+        for value in selected:
+            try:
+                # The primary key's own validation, including this database's integer range.
+                pks.add(self.opts.pk.clean(value, None))
+            except ValidationError:
+                return False
+        return queryset.filter(pk__in=pks).count() == len(pks)
+
+
 class WorkflowMixin:
     """Show the workflow actions allowed for the object as buttons above its change form."""
 
@@ -100,13 +132,13 @@ class WorkflowMixin:
 
 
 @admin.register(Region)
-class RegionAdmin(TabbedTranslationAdmin):
+class RegionAdmin(SelectedIdsMixin, TabbedTranslationAdmin):
     list_display = ("name", "code", "position")
     search_fields = ("code", "name_de", "name_en")
 
 
 @admin.register(Platform)
-class PlatformAdmin(TabbedTranslationAdmin):
+class PlatformAdmin(SelectedIdsMixin, TabbedTranslationAdmin):
     list_display = ("name", "slug", "website")
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name", "slug")
@@ -137,7 +169,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(Guide)
-class GuideAdmin(WorkflowMixin, admin.ModelAdmin):
+class GuideAdmin(SelectedIdsMixin, WorkflowMixin, admin.ModelAdmin):
     list_display = ("__str__", "platform", "topic", "slug", "published_version")
     list_filter = ("platform", "topic", "regions")
     list_select_related = ("platform", "published_version")
@@ -226,7 +258,7 @@ class StaleFilter(admin.SimpleListFilter):
 
 
 @admin.register(GuideVersion)
-class GuideVersionAdmin(WorkflowMixin, TabbedTranslationAdmin):
+class GuideVersionAdmin(SelectedIdsMixin, WorkflowMixin, TabbedTranslationAdmin):
     form = GuideVersionForm
     list_display = (
         "title", "number", "status", "platform", "verified_on", "checked_recently",
@@ -400,7 +432,7 @@ class GuideVersionAdmin(WorkflowMixin, TabbedTranslationAdmin):
 
 
 @admin.register(Screenshot)
-class ScreenshotAdmin(admin.ModelAdmin):
+class ScreenshotAdmin(SelectedIdsMixin, admin.ModelAdmin):
     form = ScreenshotForm
     list_display = ("thumbnail", "__str__", "kind", "width", "height", "created_at")
     list_filter = ("kind",)

@@ -1,4 +1,7 @@
-"""Atom feed of new and updated guides, one per language (/de/feed/, /en/feed/, …)."""
+"""Atom feed of new and updated guides, one per language (/de/feed/, /en/feed/, …).
+
+Entry titles and summaries are plain text: a change note with markup shows as typed.
+"""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -7,7 +10,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import reading
+from . import reading, texts
 from .models import GuideVersion
 
 
@@ -16,10 +19,26 @@ def _url(path):
     return settings.SITE_URL + path
 
 
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom with `type="text"` summaries, dropping what XML 1.0 cannot carry.
+
+    Stored texts are validated (guides.texts), but one control character stored before that
+    must not take the whole feed down.
+    """
+
+    def add_item(self, title, link, description, **kwargs):
+        super().add_item(texts.xml_safe(title), link, texts.xml_safe(description), **kwargs)
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"]:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class LatestGuidesFeed(Feed):
     """Every publication of a guide is an entry: the first one and each update."""
 
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
     title = _("Opt-out Guides: new and updated guides")
     subtitle = _("Step-by-step guides to switch off data collection, and what changed in them.")
     author_name = _("Opt-out Guides")

@@ -70,14 +70,16 @@ class ScreenshotForm(forms.ModelForm):
         cleaned_data = super().clean()
         upload = cleaned_data.get("upload")
         if upload and not self.errors:
-            existing = Screenshot.stored_copy(upload)
-            if existing:
-                url = reverse("admin:guides_screenshot_change", args=[existing.pk])
-                message = _('This image is already stored as <a href="{}">{}</a>; use that one.')
-                self.add_error("upload", format_html(message, url, existing))
-                return cleaned_data
             try:
-                self.instance = Screenshot.store(upload, kind=cleaned_data["kind"])
+                self._store(upload, cleaned_data["kind"])
             except ValidationError as error:
                 self.add_error("upload", error)
         return cleaned_data
+
+    def _store(self, upload, kind):
+        existing = Screenshot.stored_copy(upload)
+        if existing:
+            url = reverse("admin:guides_screenshot_change", args=[existing.pk])
+            message = _('This image is already stored as <a href="{}">{}</a>; use that one.')
+            raise ValidationError(format_html(message, url, existing))
+        self.instance = Screenshot.store(upload, kind=kind)

@@ -30,6 +30,20 @@ class CheckedImage:
         return FORMATS[self.format]
 
 
+def read_limited(fileobj):
+    """The bytes of `fileobj`, read only when they are within settings.IMAGE_MAX_BYTES.
+
+    An upload's size is known before its bytes are read (Django keeps large uploads in a
+    temporary file), so a file that is too large is refused without reading it into memory.
+    """
+    size = getattr(fileobj, "size", None)
+    if size is not None:
+        _check_size(size)
+    data = fileobj.read(settings.IMAGE_MAX_BYTES + 1)
+    _check_size(len(data))
+    return data
+
+
 def check_image(data):
     """The format and size of `data`; ValidationError when it is not an image we accept.
 
@@ -60,10 +74,22 @@ def clean_image(data):
 
 def _too_many_pixels(limit):
     return ValidationError(
-        _("The image has more pixels than the %(limit)s megapixels we accept; make it smaller.")
-        % {"limit": limit // 1_000_000},
+        _("The image has more pixels than the %(limit)s megapixels we accept; make it smaller."),
         code="too_many_pixels",
+        params={"limit": f"{limit / 1_000_000:g}"},
     )
+
+
+def _check_size(size):
+    max_bytes = settings.IMAGE_MAX_BYTES
+    if not size:
+        raise ValidationError(_("The file is empty."), code="empty")
+    if size > max_bytes:
+        raise ValidationError(
+            _("The file is %(size)s; images may have at most %(limit)s."),
+            code="too_large",
+            params={"size": filesizeformat(size), "limit": filesizeformat(max_bytes)},
+        )
 
 
 def _not_an_image():
@@ -80,15 +106,8 @@ class _opened:
         self.image = None
 
     def __enter__(self):
-        max_bytes, max_pixels = settings.IMAGE_MAX_BYTES, settings.IMAGE_MAX_PIXELS
-        if not self.data:
-            raise ValidationError(_("The file is empty."), code="empty")
-        if len(self.data) > max_bytes:
-            raise ValidationError(
-                _("The file is %(size)s; images may have at most %(limit)s.")
-                % {"size": filesizeformat(len(self.data)), "limit": filesizeformat(max_bytes)},
-                code="too_large",
-            )
+        max_pixels = settings.IMAGE_MAX_PIXELS
+        _check_size(len(self.data))
         try:
             with warnings.catch_warnings():
                 # Our own pixel limit below is stricter than Pillow's warning threshold.

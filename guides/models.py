@@ -10,23 +10,95 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import images
+from . import images, texts
+
+# Bounds that are the same on every database (SQLite stores any 64-bit integer, PostgreSQL's
+# smallint ends at 32767), checked by model validation so that editors and packs get a clear error.
+MAX_POSITION = 9999
+MAX_MINUTES = 240
+MAX_VERSION_NUMBER = 9999
+
+
+def _at_most(limit):
+    return [MaxValueValidator(limit)]
 
 
 class VersionLocked(Exception):
     """Raised when something tries to change a published or archived version's content."""
 
 
-class Region(models.Model):
+class HttpURLField(models.URLField):
+    """A link for readers' browsers: http and https only (no javascript:, data: or ftp:)."""
+
+    default_validators = [
+        URLValidator(
+            schemes=["http", "https"],
+            code="not_http",  # "invalid" would be replaced with the field's "Enter a valid URL."
+            message=_("Enter a web address that starts with https:// or http://."),
+        )
+    ]
+
+
+class StoredTexts(models.Model):
+    """Every text field, in every language, follows guides.texts' rule.
+
+    Validation (the admin's forms, content packs, full_clean in a shell) turns CRLF and CR into
+    LF and refuses invisible control characters, naming the field; saving normalises line endings
+    too, so that a draft saved unchanged from a browser stays unchanged.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self._normalize_newlines(self._text_fields())
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        exclude = set(exclude or ())
+        fields = [field for field in self._text_fields() if field.name not in exclude]
+        self._normalize_newlines(fields)
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in fields:
+            value = self.__dict__.get(field.attname)
+            if field.name not in errors and isinstance(value, str):
+                try:
+                    texts.check(value, field.verbose_name)
+                except ValidationError as error:
+                    errors[field.name] = error.error_list
+        if errors:
+            raise ValidationError(errors)
+
+    def _text_fields(self):
+        text_types = (models.CharField, models.TextField)
+        return [field for field in self._meta.concrete_fields if isinstance(field, text_types)]
+
+    def _normalize_newlines(self, fields):
+        # Straight from __dict__: modeltranslation's descriptor on an untranslated name (`title`)
+        # would read and write the current language's column instead.
+        for field in fields:
+            value = self.__dict__.get(field.attname)
+            if isinstance(value, str) and "\r" in value:
+                self.__dict__[field.attname] = texts.normalize_newlines(value)
+
+
+class Region(StoredTexts):
     code = models.SlugField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, validators=_at_most(MAX_POSITION)
+    )
 
     class Meta:
         ordering = ("position", "code")
@@ -37,12 +109,14 @@ class Region(models.Model):
         return self.name
 
 
-class Platform(models.Model):
+class Platform(StoredTexts):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
-    website = models.URLField(_("website"), blank=True)
+    website = HttpURLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, validators=_at_most(MAX_POSITION)
+    )
 
     class Meta:
         ordering = ("position", "name")
@@ -69,7 +143,7 @@ class GuideQuerySet(models.QuerySet):
         return self.filter(published_version__isnull=False)
 
 
-class Guide(models.Model):
+class Guide(StoredTexts):
     class Topic(models.TextChoices):
         AI_TRAINING = "ai-training", _("AI training")
         ADVERTISING = "advertising", _("Advertising")
@@ -91,7 +165,9 @@ class Guide(models.Model):
         verbose_name=_("regions"),
         help_text=_("Where the setting exists and this guide applies (readers see “Applies to”)."),
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, validators=_at_most(MAX_POSITION)
+    )
     published_version = models.OneToOneField(
         "GuideVersion",
         on_delete=models.SET_NULL,
@@ -185,7 +261,7 @@ def _user_stamp(verbose_name):
     )
 
 
-class GuideVersion(models.Model):
+class GuideVersion(StoredTexts):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -205,7 +281,11 @@ class GuideVersion(models.Model):
     guide = models.ForeignKey(
         Guide, on_delete=models.CASCADE, related_name="versions", verbose_name=_("guide")
     )
-    number = models.PositiveIntegerField(_("version"), editable=False)
+    number = models.PositiveIntegerField(
+        _("version"),
+        editable=False,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_VERSION_NUMBER)],
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.DRAFT, editable=False
     )
@@ -229,7 +309,7 @@ class GuideVersion(models.Model):
             "affected, dates, legal basis. Separate paragraphs with a blank line."
         ),
     )
-    deep_link = models.URLField(
+    deep_link = HttpURLField(
         _("settings link"),
         max_length=500,
         blank=True,
@@ -237,7 +317,10 @@ class GuideVersion(models.Model):
     )
     check_text = models.TextField(_("how to check it worked"), blank=True)
     minutes = models.PositiveSmallIntegerField(
-        _("minutes it takes"), default=2, help_text=_("About how long the steps take.")
+        _("minutes it takes"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_MINUTES)],
+        help_text=_("About how long the steps take."),
     )
     change_note = models.TextField(
         _("change note"), blank=True, help_text=_("What changed since the previous version.")
@@ -403,7 +486,7 @@ class GuideVersion(models.Model):
         return missing
 
 
-class DraftPart(models.Model):
+class DraftPart(StoredTexts):
     """A part of a version (a step, a source): it changes only while its version is a draft."""
 
     class Meta:
@@ -439,7 +522,9 @@ class Step(DraftPart):
     # The same step keeps its key in every version it is copied into, so versions can be
     # compared step by step.
     key = models.UUIDField(_("step identity"), default=uuid.uuid4, editable=False)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, validators=_at_most(MAX_POSITION)
+    )
     device = models.CharField(_("device"), max_length=10, choices=Device, default=Device.BOTH)
     instruction = models.TextField(_("instruction"))
     menu_path = models.CharField(
@@ -505,8 +590,10 @@ class Source(DraftPart):
     version = models.ForeignKey(
         GuideVersion, on_delete=models.CASCADE, related_name="sources", verbose_name=_("version")
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    url = models.URLField(_("address"), max_length=500)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, validators=_at_most(MAX_POSITION)
+    )
+    url = HttpURLField(_("address"), max_length=500)
     title = models.CharField(
         _("title"), max_length=200, blank=True, help_text=_("e.g. netzpolitik.org, 2025-10-29")
     )
@@ -525,7 +612,7 @@ def _screenshot_path(screenshot, filename):
     return f"screenshots/{screenshot.sha256[:2]}/{screenshot.sha256}.{extension}"
 
 
-class Screenshot(models.Model):
+class Screenshot(StoredTexts):
     """An image file, stored once under a name derived from its content.
 
     Steps of many versions and languages point to the same row; copying a version never copies
@@ -558,8 +645,11 @@ class Screenshot(models.Model):
 
     @classmethod
     def stored_copy(cls, fileobj):
-        """The Screenshot that already holds these exact bytes, or None. Leaves `fileobj` at 0."""
-        digest = hashlib.sha256(fileobj.read()).hexdigest()
+        """The Screenshot that already holds these exact bytes, or None. Leaves `fileobj` at 0.
+
+        Raises ValidationError, without reading it, when the file is larger than images accepted.
+        """
+        digest = hashlib.sha256(images.read_limited(fileobj)).hexdigest()
         fileobj.seek(0)
         return cls.objects.filter(sha256=digest).first()
 
@@ -572,7 +662,7 @@ class Screenshot(models.Model):
         """
         from django.core.files.base import ContentFile
 
-        data = fileobj.read()
+        data = images.read_limited(fileobj)
         digest = hashlib.sha256(data).hexdigest()
         existing = cls.objects.filter(sha256=digest).first()
         if existing:

@@ -1,9 +1,6 @@
 """Helpers for driving the admin through the test client like an editor's browser would."""
 
-import shutil
-import tempfile
-
-from django.test import Client, TestCase, override_settings
+from django.test import Client, TestCase
 from django.urls import reverse
 
 
@@ -52,20 +49,3 @@ def _values(form):
 def action_data(obj, action):
     """The POST of a workflow button on obj's change page."""
     return {"_selected_action": str(obj.pk), "CHANGE_FORM-action": action}
-
-
-class TemporaryMediaMixin:
-    """Store uploaded files in a temporary folder that is removed after the test class."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls._media = tempfile.mkdtemp(prefix="test-media-")
-        cls._media_override = override_settings(MEDIA_ROOT=cls._media)
-        cls._media_override.enable()
-        super().setUpClass()
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        cls._media_override.disable()
-        shutil.rmtree(cls._media, ignore_errors=True)

@@ -2,7 +2,6 @@
 
 import copy
 import hashlib
-import io
 import json
 import shutil
 import tempfile
@@ -10,23 +9,12 @@ from io import StringIO
 from pathlib import Path
 
 from django.core.management import call_command
-from django.test import override_settings
-from PIL import Image
 
 from guides.models import Guide, GuideVersion, Platform, Region, Screenshot, Source, Step
 
+from .helpers import image_bytes
+
 ALL_MODELS = (Region, Platform, Guide, GuideVersion, Step, Source, Screenshot)
-
-
-class TemporaryMediaMixin:
-    """Uploads go to a temporary MEDIA_ROOT that is removed after the class."""
-
-    @classmethod
-    def setUpClass(cls):
-        media = tempfile.mkdtemp(prefix="test-media-")
-        cls.addClassCleanup(shutil.rmtree, media, ignore_errors=True)
-        cls.enterClassContext(override_settings(MEDIA_ROOT=media))
-        super().setUpClass()
 
 
 def row_counts():
@@ -45,12 +33,6 @@ def import_content(path, *args):
     out, err = StringIO(), StringIO()
     call_command("import_content", str(path), *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
-
-
-def png_bytes(color="red", size=(40, 30)):
-    data = io.BytesIO()
-    Image.new("RGB", size, color).save(data, "PNG")
-    return data.getvalue()
 
 
 STEP_KEYS = ("3f8c1c52-5b0a-4d8e-9a39-1d1e5a0c2b01", "3f8c1c52-5b0a-4d8e-9a39-1d1e5a0c2b02")
@@ -131,7 +113,7 @@ class PackFolder:
     def __init__(self, testcase):
         self.path = Path(tempfile.mkdtemp(prefix="test-pack-"))
         testcase.addCleanup(shutil.rmtree, self.path, ignore_errors=True)
-        self.image = png_bytes()
+        self.image = image_bytes()
         self.image_sha = hashlib.sha256(self.image).hexdigest()
         (self.path / "images").mkdir()
         (self.path / "images" / f"{self.image_sha}.png").write_bytes(self.image)

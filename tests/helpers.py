@@ -1,14 +1,55 @@
-"""Small builders for test data. Each returns saved objects with sensible defaults."""
+"""Small builders for test data (saved objects with sensible defaults), image bytes and a
+temporary media folder."""
 
 import io
+import shutil
+import struct
+import tempfile
+import zlib
 from itertools import count
 
 from django.contrib.auth.models import Group, User
+from django.test import override_settings
 from PIL import Image
 
 from guides.models import Guide, Platform, Region, Screenshot, Source, Step
 
 _numbers = count(1)
+
+
+class TemporaryMediaMixin:
+    """Uploads go to a temporary MEDIA_ROOT that is removed after the test class."""
+
+    @classmethod
+    def setUpClass(cls):
+        media = tempfile.mkdtemp(prefix="test-media-")
+        cls.addClassCleanup(shutil.rmtree, media, ignore_errors=True)
+        cls.enterClassContext(override_settings(MEDIA_ROOT=media))
+        super().setUpClass()
+
+
+def image_bytes(image_format="PNG", size=(40, 30), color="red", **save_options):
+    """A real image of one colour, as the bytes of a file (PNG unless told otherwise)."""
+    output = io.BytesIO()
+    Image.new("RGB", size, color).save(output, format=image_format, **save_options)
+    return output.getvalue()
+
+
+def huge_png(width, height):
+    """A valid PNG header announcing width × height pixels, followed by one compressed row.
+
+    A few hundred bytes on disk; decoding it fully would need width × height × 3 bytes.
+    """
+
+    def chunk(kind, payload):
+        body = kind + payload
+        return struct.pack(">I", len(payload)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    rows = zlib.compress(b"\x00" + b"\x00" * width * 3)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+    )
 
 
 def make_user(username=None, groups=(), **fields):
@@ -32,10 +73,7 @@ def make_region(code="eu-eea", name_de="EU/EWR", name_en="EU/EEA"):
 
 def make_screenshot(color="red", size=(40, 30), **fields):
     """A real PNG image stored the way uploads are (by content hash)."""
-    data = io.BytesIO()
-    Image.new("RGB", size, color).save(data, "PNG")
-    data.seek(0)
-    return Screenshot.store(data, **fields)
+    return Screenshot.store(io.BytesIO(image_bytes(size=size, color=color)), **fields)
 
 
 def make_guide(platform=None, slug=None, published=True, steps=2, by=None, **version_fields):

@@ -13,11 +13,10 @@ from guides.models import Step
 from .admin_helpers import (
     AdminTestCase,
     EnglishClient,
-    TemporaryMediaMixin,
     change_form_data,
     change_url,
 )
-from .helpers import make_guide, make_platform, make_screenshot, make_user
+from .helpers import TemporaryMediaMixin, make_guide, make_platform, make_screenshot, make_user
 
 
 def _edit_step(data, screenshot):

@@ -2,25 +2,22 @@
 
 import datetime
 import hashlib
-import io
 import json
 from unittest import mock
 
 from django.core.management import CommandError
 from django.test import TestCase
-from PIL import Image
 
 from guides.models import Guide, GuideVersion, Screenshot, Step
 
 from .content_pack_helpers import (
     STEP_KEYS,
     PackFolder,
-    TemporaryMediaMixin,
     dump,
     import_content,
-    png_bytes,
     row_counts,
 )
+from .helpers import TemporaryMediaMixin, image_bytes
 
 
 class ContentPackLoadingTests(TemporaryMediaMixin, TestCase):
@@ -218,16 +215,15 @@ class ContentPackBadInputTests(TemporaryMediaMixin, TestCase):
 
     def test_image_whose_bytes_do_not_match_its_hash(self):
         image = self.pack.path / "images" / f"{self.pack.image_sha}.png"
-        image.write_bytes(png_bytes(color="blue"))
+        image.write_bytes(image_bytes(color="blue"))
         actual = hashlib.sha256(image.read_bytes()).hexdigest()
 
         self.assertRefused(f"has SHA-256 {actual}, not the {self.pack.image_sha} its name says")
 
     def test_image_that_is_not_a_png_jpeg_or_webp(self):
-        gif = io.BytesIO()
-        Image.new("RGB", (4, 4)).save(gif, "GIF")
-        sha = hashlib.sha256(gif.getvalue()).hexdigest()
-        (self.pack.path / "images" / f"{sha}.png").write_bytes(gif.getvalue())
+        gif = image_bytes("GIF", size=(4, 4))
+        sha = hashlib.sha256(gif).hexdigest()
+        (self.pack.path / "images" / f"{sha}.png").write_bytes(gif)
         self.pack.data["images"].append({"sha256": sha, "file": f"images/{sha}.png"})
         self.pack.write()
 

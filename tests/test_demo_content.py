@@ -10,7 +10,8 @@ from django.test import TestCase
 
 from guides.models import Guide, GuideVersion, Platform, Screenshot, Source, Step
 
-from .content_pack_helpers import TemporaryMediaMixin, dump, import_content, row_counts
+from .content_pack_helpers import dump, import_content, row_counts
+from .helpers import TemporaryMediaMixin
 
 DEMO = Path(settings.BASE_DIR) / "guides" / "demo"
 # Reader-facing texts that every version has in both languages.

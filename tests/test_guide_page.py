@@ -4,8 +4,8 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from guides.models import Step
-from tests.content_pack_helpers import TemporaryMediaMixin
 from tests.helpers import (
+    TemporaryMediaMixin,
     add_step,
     make_guide,
     make_platform,

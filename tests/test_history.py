@@ -1,8 +1,13 @@
 from django.test import TestCase
 
 from guides.models import Step
-from tests.content_pack_helpers import TemporaryMediaMixin
-from tests.helpers import add_step, make_guide, make_platform, make_screenshot
+from tests.helpers import (
+    TemporaryMediaMixin,
+    add_step,
+    make_guide,
+    make_platform,
+    make_screenshot,
+)
 
 
 def _publish_change(guide, change_note_en, edit):

@@ -1,37 +1,16 @@
 """Images from outside are checked from their content, within limits, and cleaned of metadata."""
 
 import io
-import struct
-import zlib
+from unittest import mock
 
 from django.core.exceptions import ValidationError
 from django.test import SimpleTestCase, override_settings
+from django.utils import translation
 from PIL import Image, PngImagePlugin
 
-from guides.images import check_image, clean_image
+from guides.images import check_image, clean_image, read_limited
 
-
-def _image_bytes(image_format="PNG", size=(40, 30), color="red", **save_options):
-    output = io.BytesIO()
-    Image.new("RGB", size, color).save(output, format=image_format, **save_options)
-    return output.getvalue()
-
-
-def _huge_png(width, height):
-    """A valid PNG header announcing width × height pixels, followed by a few compressed rows.
-
-    A few hundred bytes on disk; decoding it fully would need width × height × 3 bytes.
-    """
-
-    def chunk(kind, payload):
-        body = kind + payload
-        return struct.pack(">I", len(payload)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    rows = zlib.compress(b"\x00" + b"\x00" * width * 3)
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
-    )
+from .helpers import huge_png, image_bytes
 
 
 def _jpeg_with_gps():
@@ -42,14 +21,14 @@ def _jpeg_with_gps():
     gps = exif.get_ifd(0x8825)
     gps[2] = (52.0, 31.0, 12.0)  # GPSLatitude
     gps[1] = "N"
-    return _image_bytes("JPEG", size=(40, 20), exif=exif.tobytes())
+    return image_bytes("JPEG", size=(40, 20), exif=exif.tobytes())
 
 
 class CheckImageTests(SimpleTestCase):
     def test_png_jpeg_and_webp_are_accepted_with_their_size(self):
         for image_format in ("PNG", "JPEG", "WEBP"):
             with self.subTest(image_format):
-                checked = check_image(_image_bytes(image_format, size=(40, 30)))
+                checked = check_image(image_bytes(image_format, size=(40, 30)))
                 self.assertEqual(
                     (checked.format, checked.width, checked.height), (image_format, 40, 30)
                 )
@@ -57,13 +36,13 @@ class CheckImageTests(SimpleTestCase):
     def test_other_formats_are_refused(self):
         svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'
         html = b"<!doctype html><script>alert(1)</script>"
-        for data in (_image_bytes("GIF"), _image_bytes("BMP"), svg, html, b"%PDF-1.4\n"):
+        for data in (image_bytes("GIF"), image_bytes("BMP"), svg, html, b"%PDF-1.4\n"):
             with self.subTest(data[:10]), self.assertRaises(ValidationError) as refused:
                 check_image(data)
             self.assertEqual(refused.exception.code, "invalid")
 
     def test_a_truncated_image_is_refused(self):
-        data = _image_bytes("PNG", size=(400, 300), color="blue")
+        data = image_bytes("PNG", size=(400, 300), color="blue")
         with self.assertRaises(ValidationError):
             check_image(data[: len(data) // 2])
 
@@ -73,26 +52,48 @@ class CheckImageTests(SimpleTestCase):
         self.assertEqual(refused.exception.code, "empty")
 
     def test_a_decompression_bomb_is_refused_before_decoding(self):
-        data = _huge_png(30000, 30000)
+        data = huge_png(30000, 30000)
         self.assertLess(len(data), 200_000)
         with self.assertRaises(ValidationError) as refused:
             check_image(data)
         self.assertEqual(refused.exception.code, "too_many_pixels")
-        self.assertIn("40 megapixels", refused.exception.messages[0])
+        with translation.override("en"):
+            self.assertIn("40 megapixels", refused.exception.messages[0])
 
     @override_settings(IMAGE_MAX_PIXELS=1000)
     def test_the_pixel_limit_is_a_setting(self):
         with self.assertRaises(ValidationError):
-            check_image(_image_bytes(size=(40, 30)))
-        self.assertEqual(check_image(_image_bytes(size=(20, 20))).width, 20)
+            check_image(image_bytes(size=(40, 30)))
+        self.assertEqual(check_image(image_bytes(size=(20, 20))).width, 20)
 
     @override_settings(IMAGE_MAX_BYTES=1000)
     def test_the_byte_limit_is_a_setting_and_named_in_the_message(self):
-        data = _image_bytes("PNG", size=(10, 10)) + b"\0" * 2000
+        data = image_bytes("PNG", size=(10, 10)) + b"\0" * 2000
         with self.assertRaises(ValidationError) as refused:
             check_image(data)
         self.assertEqual(refused.exception.code, "too_large")
         self.assertIn("1000", refused.exception.messages[0])
+
+
+class ReadLimitedTests(SimpleTestCase):
+    @override_settings(IMAGE_MAX_BYTES=1000)
+    def test_an_upload_over_the_limit_is_refused_before_it_is_read(self):
+        upload = mock.Mock(size=30_000_000)
+        with self.assertRaises(ValidationError) as refused:
+            read_limited(upload)
+        self.assertEqual(refused.exception.code, "too_large")
+        upload.read.assert_not_called()
+
+    @override_settings(IMAGE_MAX_BYTES=1000)
+    def test_a_file_without_a_size_is_read_no_further_than_the_limit(self):
+        stream = io.BytesIO(b"x" * 5000)
+        with self.assertRaises(ValidationError):
+            read_limited(stream)
+        self.assertEqual(stream.tell(), 1001)
+
+    def test_a_file_within_the_limit_is_read_whole(self):
+        data = image_bytes()
+        self.assertEqual(read_limited(io.BytesIO(data)), data)
 
 
 class CleanImageTests(SimpleTestCase):
@@ -113,7 +114,7 @@ class CleanImageTests(SimpleTestCase):
         info = PngImagePlugin.PngInfo()
         info.add_text("Author", "Erika Mustermann")
         info.add_itxt("Comment", "erika@example.org")
-        original = _image_bytes("PNG", pnginfo=info) + b"<html><script>alert(1)</script></html>"
+        original = image_bytes("PNG", pnginfo=info) + b"<html><script>alert(1)</script></html>"
 
         cleaned, checked = clean_image(original)
 

@@ -12,8 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import TestCase
 
-from tests.content_pack_helpers import TemporaryMediaMixin
-from tests.helpers import add_step, make_guide, make_screenshot, make_user
+from tests.helpers import TemporaryMediaMixin, add_step, make_guide, make_screenshot, make_user
 
 VNU = (
     Path(__file__).resolve().parent.parent

@@ -10,8 +10,14 @@ from django.test import TestCase
 
 from guides.models import Guide, GuideVersion, Screenshot, Step, VersionLocked
 
-from .admin_helpers import TemporaryMediaMixin
-from .helpers import add_step, make_guide, make_platform, make_screenshot, make_user
+from .helpers import (
+    TemporaryMediaMixin,
+    add_step,
+    make_guide,
+    make_platform,
+    make_screenshot,
+    make_user,
+)
 
 
 class VersionTests(TemporaryMediaMixin, TestCase):
