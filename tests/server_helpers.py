@@ -59,6 +59,10 @@ def environment(tmp_path, **extra):
     }
 
 
+def production_environment(tmp_path, **extra):
+    return environment(tmp_path, SECRET_KEY=SECRET_KEY, ALLOWED_HOSTS=SITE_HOST, **extra)
+
+
 def run_entrypoint(env, *args, timeout=120):
     return subprocess.run(
         [str(ENTRYPOINT), *args],
@@ -95,6 +99,15 @@ class Server:
 
     def output(self):
         return self.log.read_text(errors="replace")
+
+    def log_lines(self, containing, timeout=5):
+        """Lines of the log with `containing`, once there is one (workers log as they answer)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            lines = [line for line in self.output().splitlines() if containing in line]
+            if lines or time.monotonic() > deadline:
+                return lines
+            time.sleep(0.1)
 
 
 def _wait_until_serving(server, timeout=60):
