@@ -225,7 +225,6 @@ if not DEBUG:
 SILENCED_SYSTEM_CHECKS = [] if env_bool("SECURE_HSTS_PRELOAD", False) else ["security.W021"]
 
 
-
 def _without_traceback(record):
     record.exc_info = record.exc_text = None
     return True

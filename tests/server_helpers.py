@@ -191,7 +191,7 @@ class TcpProxy:
 
     def cut(self):
         with self._lock:
-            self._listener.close()
+            _close(self._listener)  # shutdown() wakes the thread blocked in accept()
             for sock in self._sockets:
                 _close(sock)
             self._sockets.clear()
