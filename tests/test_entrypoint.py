@@ -9,11 +9,11 @@ import pytest
 
 from tests.server_helpers import (
     ENTRYPOINT,
-    SECRET_KEY,
     environment,
     free_port,
     fresh_postgres_database,
     postgres_url,
+    production_environment,
     run_entrypoint,
     serving,
 )
@@ -21,10 +21,6 @@ from tests.server_helpers import (
 needs_postgres = pytest.mark.skipif(
     not postgres_url(), reason="runs when the suite runs on PostgreSQL (DATABASE_URL)"
 )
-
-
-def _production(tmp_path, **extra):
-    return environment(tmp_path, SECRET_KEY=SECRET_KEY, ALLOWED_HOSTS="127.0.0.1", **extra)
 
 
 def _start_together(envs, *args):
@@ -49,7 +45,7 @@ def _applied_migrations_sqlite(path):
 
 class EntrypointTests:
     def test_init_creates_the_database_of_a_new_installation(self, tmp_path):
-        result = run_entrypoint(_production(tmp_path), "init")
+        result = run_entrypoint(production_environment(tmp_path), "init")
 
         assert result.returncode == 0, result.stderr
         assert f"Creating a new database at {tmp_path / 'db.sqlite3'}" in result.stdout
@@ -57,7 +53,7 @@ class EntrypointTests:
         assert {"auth", "sessions", "guides"} <= applied
 
     def test_migrates_and_serves_without_demo_content(self, tmp_path):
-        assert run_entrypoint(_production(tmp_path), "init").returncode == 0
+        assert run_entrypoint(production_environment(tmp_path), "init").returncode == 0
         # A new migration arriving with an upgrade is applied at the next start.
         with sqlite3.connect(tmp_path / "db.sqlite3") as db:
             db.execute("DELETE FROM django_migrations WHERE app = 'sessions'")
@@ -74,7 +70,7 @@ class EntrypointTests:
         assert guides == 0, "the entrypoint must not load demo content"
 
     def test_plain_http_is_sent_to_https(self, tmp_path):
-        assert run_entrypoint(_production(tmp_path), "init").returncode == 0
+        assert run_entrypoint(production_environment(tmp_path), "init").returncode == 0
 
         with serving(tmp_path, BEHIND_TLS_PROXY="0") as server:
             response = server.get("/de/", **{"X-Forwarded-Proto": "http"})
@@ -85,7 +81,7 @@ class EntrypointTests:
     def test_refuses_to_start_on_a_missing_sqlite_file(self, tmp_path):
         # The usual cause: the data volume was not mounted. A new empty database would hide it.
         port = free_port()
-        result = run_entrypoint(_production(tmp_path, PORT=str(port)))
+        result = run_entrypoint(production_environment(tmp_path, PORT=str(port)))
 
         assert result.returncode != 0
         assert f"There is no database at {tmp_path / 'db.sqlite3'}" in result.stderr
@@ -104,10 +100,10 @@ class EntrypointTests:
         assert not (tmp_path / "db.sqlite3").exists()
 
     def test_runs_any_other_command_in_the_same_environment(self, tmp_path):
-        assert run_entrypoint(_production(tmp_path), "init").returncode == 0
+        assert run_entrypoint(production_environment(tmp_path), "init").returncode == 0
 
         result = run_entrypoint(
-            _production(tmp_path), "python", "manage.py", "showmigrations", "sessions"
+            production_environment(tmp_path), "python", "manage.py", "showmigrations", "sessions"
         )
 
         assert result.returncode == 0, result.stderr
@@ -118,7 +114,7 @@ class MigrationRaceTests:
     """Several containers starting at once: each migrates, none fails, every migration once."""
 
     def test_two_starts_at_once_on_sqlite(self, tmp_path):
-        envs = [_production(tmp_path), _production(tmp_path)]
+        envs = [production_environment(tmp_path), production_environment(tmp_path)]
 
         results = _start_together(envs, "init")
 
@@ -130,7 +126,7 @@ class MigrationRaceTests:
     @needs_postgres
     def test_two_starts_at_once_on_postgresql(self, tmp_path):
         with fresh_postgres_database() as url:
-            envs = [_production(tmp_path, DATABASE_URL=url) for _ in range(2)]
+            envs = [production_environment(tmp_path, DATABASE_URL=url) for _ in range(2)]
 
             results = _start_together(envs, "init")
 
@@ -139,5 +135,3 @@ class MigrationRaceTests:
         assert [code for code, _ in results] == [0, 0], results
         assert len(applied) == len(set(applied))
         assert ("guides", "0001_initial") in applied
-
-
