@@ -20,7 +20,7 @@ READ_METHODS = ("GET", "HEAD")
 RETRY_AFTER = 30
 
 
-def _is_outage(exc):
+def is_outage(exc):
     """A database that cannot be reached or read, as opposed to a bad query or bad data."""
     faults_of_ours = (DataError, IntegrityError, NotSupportedError, ProgrammingError)
     return isinstance(exc, DatabaseError) and not isinstance(exc, faults_of_ours)
@@ -97,7 +97,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not _is_outage(exception):
+        if not is_outage(exception):
             return None
         logger.error("Database unavailable (%s).", _first_line(exception))
         return database_unavailable()
