@@ -9,6 +9,7 @@ import pytest
 
 from tests.server_helpers import (
     ENTRYPOINT,
+    ROOT,
     environment,
     free_port,
     fresh_postgres_database,
@@ -97,6 +98,23 @@ class EntrypointTests:
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1, result.stderr
         assert "SECRET_KEY" in lines[0]
+        assert not (tmp_path / "db.sqlite3").exists()
+
+    def test_make_serve_runs_it_and_names_a_missing_secret_key(self, tmp_path):
+        env = environment(tmp_path, ALLOWED_HOSTS="guides.example.org", PORT=str(free_port()))
+
+        result = subprocess.run(
+            ["make", "--silent", "serve"],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+        assert result.returncode != 0
+        assert "SECRET_KEY is not set" in result.stderr
         assert not (tmp_path / "db.sqlite3").exists()
 
     def test_runs_any_other_command_in_the_same_environment(self, tmp_path):
