@@ -35,12 +35,15 @@ LOCK_VENV := .venv-lock
 PIP_COMPILE := env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(LOCK_VENV)/bin/pip-compile --quiet \
 	--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
 
-.PHONY: help run test lint format messages compilemessages lock clean
+.PHONY: help run serve init test lint format messages compilemessages lock clean
 
 help:
 	@echo "make run       site with demo content at http://127.0.0.1:$(PORT) (admin at /admin/)"
+	@echo "make serve     production server (gunicorn) on \$$LISTEN_ADDRESS:\$$PORT, default 127.0.0.1:$(PORT);"
+	@echo "               needs SECRET_KEY and ALLOWED_HOSTS (docs/self-hosting.md)"
+	@echo "make init      first start of a production installation on SQLite: create its database"
 	@echo "make test      whole test suite, browser tests included (PYTEST_ARGS=... to narrow)"
-	@echo "make lint      ruff check, ruff format --check, makemigrations --check"
+	@echo "make lint      ruff check, ruff format --check, makemigrations --check, hadolint"
 	@echo "make format    ruff format and ruff check --fix"
 	@echo "make messages  update locale/*/LC_MESSAGES/django.po"
 	@echo "make lock      re-pin requirements*.txt from pyproject.toml (LOCK_ARGS=--upgrade)"
@@ -88,6 +91,18 @@ run: $(STAMP) compilemessages
 	$(MANAGE) ensure_admin
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
+# The production start outside a container: the same entrypoint as the Docker image, after the
+# steps that the image's build does (static files, message catalogues).
+PRODUCTION := env DJANGO_DEBUG=0 PATH="$(CURDIR)/$(VENV)/bin:$$PATH" PORT=$(PORT) \
+	LISTEN_ADDRESS=$${LISTEN_ADDRESS:-127.0.0.1}
+
+serve: $(STAMP) compilemessages
+	@DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PRODUCTION) config/docker-entrypoint.sh
+
+init: $(STAMP)
+	$(PRODUCTION) config/docker-entrypoint.sh init
+
 test: $(STAMP) compilemessages $(NPM_STAMP)
 	@$(call need,java,default-jre-headless)
 	@$(MANAGE) collectstatic --noinput --verbosity 0
@@ -110,6 +125,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/hadolint Dockerfile
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .

@@ -12,3 +12,5 @@ urlpatterns += i18n_patterns(path("", include("guides.urls")))
 
 if settings.DEBUG:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+handler500 = "config.views.server_error"

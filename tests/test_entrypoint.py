@@ -1,109 +1,155 @@
-"""The container's entrypoint, run for real outside Docker: migrate, then gunicorn."""
+"""The production start (config/docker-entrypoint.sh, which the container and `make serve` run),
+for real outside Docker: init, migrations one process at a time, then gunicorn."""
 
-import http.client
-import os
-import signal
-import socket
 import sqlite3
 import subprocess
-import sys
-import time
-from pathlib import Path
 
+import psycopg
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-ENTRYPOINT = ROOT / "config" / "docker-entrypoint.sh"
+from tests.server_helpers import (
+    ENTRYPOINT,
+    ROOT,
+    environment,
+    free_port,
+    fresh_postgres_database,
+    postgres_url,
+    production_environment,
+    run_entrypoint,
+    serving,
+)
+
+needs_postgres = pytest.mark.skipif(
+    not postgres_url(), reason="runs when the suite runs on PostgreSQL (DATABASE_URL)"
+)
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _start_together(envs, *args):
+    processes = [
+        subprocess.Popen(
+            [str(ENTRYPOINT), *args],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for env in envs
+    ]
+    return [(process.wait(timeout=180), process.stdout.read()) for process in processes]
 
 
-def _environment(tmp_path, **extra):
-    # A clean environment, like a container's: nothing from the test run leaks in
-    # (pytest-env sets SECRET_KEY, a developer may have DJANGO_DEBUG or DATABASE_URL set).
-    return {
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-        "HOME": str(tmp_path),
-        "LANG": "C.UTF-8",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "WEB_CONCURRENCY": "1",
-        **extra,
-    }
-
-
-def _wait_for_http(port, process, log, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"entrypoint exited with {process.returncode}:\n{log.read_text()}")
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-        try:
-            connection.request("GET", "/")
-            return connection.getresponse()
-        except OSError:
-            time.sleep(0.25)
-        finally:
-            connection.close()
-    pytest.fail(f"gunicorn did not answer within {timeout} s:\n{log.read_text()}")
+def _applied_migrations_sqlite(path):
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT app, name FROM django_migrations").fetchall()
 
 
 class EntrypointTests:
+    def test_init_creates_the_database_of_a_new_installation(self, tmp_path):
+        result = run_entrypoint(production_environment(tmp_path), "init")
+
+        assert result.returncode == 0, result.stderr
+        assert f"Creating a new database at {tmp_path / 'db.sqlite3'}" in result.stdout
+        applied = {app for app, _ in _applied_migrations_sqlite(tmp_path / "db.sqlite3")}
+        assert {"auth", "sessions", "guides"} <= applied
+
     def test_migrates_and_serves_without_demo_content(self, tmp_path):
-        port = _free_port()
-        env = _environment(
-            tmp_path,
-            SECRET_KEY="entrypoint-test-key-" + "x" * 40,
-            ALLOWED_HOSTS="127.0.0.1",
-            PORT=str(port),
-        )
-        log = tmp_path / "entrypoint.log"
-        with log.open("wb") as out:
-            process = subprocess.Popen(
-                [str(ENTRYPOINT)],
-                env=env,
-                cwd=tmp_path,  # the script finds the project by its own path
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        try:
-            response = _wait_for_http(port, process, log)
-        finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        assert run_entrypoint(production_environment(tmp_path), "init").returncode == 0
+        # A new migration arriving with an upgrade is applied at the next start.
+        with sqlite3.connect(tmp_path / "db.sqlite3") as db:
+            db.execute("DELETE FROM django_migrations WHERE app = 'sessions'")
+            db.execute("DROP TABLE django_session")
 
-        # Production settings: Django itself answers, sending plain HTTP to HTTPS.
-        assert response.status == 301, log.read_text()
-        assert response.getheader("Location") == f"https://127.0.0.1:{port}/"
+        with serving(tmp_path) as server:
+            response = server.get("/de/")
 
+        assert response.status == 200, server.output()
         with sqlite3.connect(tmp_path / "db.sqlite3") as db:
             applied = {app for (app,) in db.execute("SELECT app FROM django_migrations")}
             guides = db.execute("SELECT COUNT(*) FROM guides_guide").fetchone()[0]
-        assert {"auth", "sessions", "guides"} <= applied
+        assert "sessions" in applied
         assert guides == 0, "the entrypoint must not load demo content"
 
+    def test_plain_http_is_sent_to_https(self, tmp_path):
+        assert run_entrypoint(production_environment(tmp_path), "init").returncode == 0
+
+        with serving(tmp_path, BEHIND_TLS_PROXY="0") as server:
+            response = server.get("/de/", **{"X-Forwarded-Proto": "http"})
+
+        assert response.status == 301
+        assert response.getheader("Location") == "https://guides.example.org/de/"
+
+    def test_refuses_to_start_on_a_missing_sqlite_file(self, tmp_path):
+        # The usual cause: the data volume was not mounted. A new empty database would hide it.
+        port = free_port()
+        result = run_entrypoint(production_environment(tmp_path, PORT=str(port)))
+
+        assert result.returncode != 0
+        assert f"There is no database at {tmp_path / 'db.sqlite3'}" in result.stderr
+        assert "init" in result.stderr
+        assert not (tmp_path / "db.sqlite3").exists()
+
     def test_refuses_to_start_without_secret_key(self, tmp_path):
-        result = subprocess.run(
-            [str(ENTRYPOINT)],
-            env=_environment(tmp_path, ALLOWED_HOSTS="127.0.0.1", PORT=str(_free_port())),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        env = environment(tmp_path, ALLOWED_HOSTS="127.0.0.1", PORT=str(free_port()))
+
+        result = run_entrypoint(env, "init")
 
         assert result.returncode != 0
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1, result.stderr
         assert "SECRET_KEY" in lines[0]
         assert not (tmp_path / "db.sqlite3").exists()
+
+    def test_make_serve_runs_it_and_names_a_missing_secret_key(self, tmp_path):
+        env = environment(tmp_path, ALLOWED_HOSTS="guides.example.org", PORT=str(free_port()))
+
+        result = subprocess.run(
+            ["make", "--silent", "serve"],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+        assert result.returncode != 0
+        assert "SECRET_KEY is not set" in result.stderr
+        assert not (tmp_path / "db.sqlite3").exists()
+
+    def test_runs_any_other_command_in_the_same_environment(self, tmp_path):
+        assert run_entrypoint(production_environment(tmp_path), "init").returncode == 0
+
+        result = run_entrypoint(
+            production_environment(tmp_path), "python", "manage.py", "showmigrations", "sessions"
+        )
+
+        assert result.returncode == 0, result.stderr
+        assert "[X] 0001_initial" in result.stdout
+
+
+class MigrationRaceTests:
+    """Several containers starting at once: each migrates, none fails, every migration once."""
+
+    def test_two_starts_at_once_on_sqlite(self, tmp_path):
+        envs = [production_environment(tmp_path), production_environment(tmp_path)]
+
+        results = _start_together(envs, "init")
+
+        assert [code for code, _ in results] == [0, 0], results
+        applied = _applied_migrations_sqlite(tmp_path / "db.sqlite3")
+        assert len(applied) == len(set(applied))
+        assert ("guides", "0001_initial") in applied
+
+    @needs_postgres
+    def test_two_starts_at_once_on_postgresql(self, tmp_path):
+        with fresh_postgres_database() as url:
+            envs = [production_environment(tmp_path, DATABASE_URL=url) for _ in range(2)]
+
+            results = _start_together(envs, "init")
+
+            with psycopg.connect(url) as db:
+                applied = db.execute("SELECT app, name FROM django_migrations").fetchall()
+        assert [code for code, _ in results] == [0, 0], results
+        assert len(applied) == len(set(applied))
+        assert ("guides", "0001_initial") in applied

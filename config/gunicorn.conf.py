@@ -1,0 +1,58 @@
+"""gunicorn in production: config/docker-entrypoint.sh (the container and `make serve`) uses it.
+
+gevent workers serve every connection in a greenlet, so clients that send their request slowly
+(a bad mobile network, or someone doing it on purpose) wait without holding a worker; sync
+workers froze the site with four such connections. psycopg 3 and SQLite both work under gevent.
+Variables: docs/configuration.md.
+"""
+
+import os
+
+from gunicorn.glogging import Logger
+
+
+def _env_int(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SystemExit(f"{name}={value!r} is not a whole number.") from None
+
+
+def _env_bool(name):
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+bind = f"{os.environ.get('LISTEN_ADDRESS', '0.0.0.0')}:{_env_int('PORT', 8000)}"
+workers = _env_int("WEB_CONCURRENCY", 2)
+worker_class = "gevent"
+# Open connections per worker, slow ones included; each busy one may hold a database connection.
+worker_connections = _env_int("WORKER_CONNECTIONS", 200)
+timeout = 30
+graceful_timeout = 30
+keepalive = 5
+
+# Access log on stdout without the client's address (personal data) and without the query string
+# (search words are personal data too); no referrer or user agent for the same reasons.
+accesslog = "-"
+access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+if _env_bool("ACCESS_LOG_CLIENT_IP"):
+    access_log_format = "%(h)s " + access_log_format
+errorlog = "-"
+
+
+class AccessLogWithoutHealthChecks(Logger):
+    """The container's health check asks every 30 seconds; its lines would bury the readers'."""
+
+    def access(self, resp, req, environ, request_time):
+        if environ.get("PATH_INFO") != "/healthz":
+            super().access(resp, req, environ, request_time)
+
+
+logger_class = AccessLogWithoutHealthChecks
+
+# gunicorn's control socket (gunicornc) is not used; several servers on one machine would share
+# its default path.
+control_socket_disable = True
