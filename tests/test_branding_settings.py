@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from django.test import SimpleTestCase
 from django.urls import reverse
+from django.utils import translation
 from PIL import Image, PngImagePlugin
 
 from branding import colours
@@ -41,6 +42,9 @@ def _form_data(**changes):
 
 
 class AccentColourTests(SimpleTestCase):
+    def setUp(self):
+        self.enterContext(translation.override("en"))
+
     def _refusal(self, colour):
         with self.assertRaises(ValidationError) as refused:
             colours.validate_accent(colour)
