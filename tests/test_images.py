@@ -6,6 +6,7 @@ import zlib
 
 from django.core.exceptions import ValidationError
 from django.test import SimpleTestCase, override_settings
+from django.utils import translation
 from PIL import Image, PngImagePlugin
 
 from guides.images import check_image, clean_image
@@ -46,6 +47,10 @@ def _jpeg_with_gps():
 
 
 class CheckImageTests(SimpleTestCase):
+    def setUp(self):
+        # The messages are asserted in English; an earlier test may have left another active.
+        self.enterContext(translation.override("en"))
+
     def test_png_jpeg_and_webp_are_accepted_with_their_size(self):
         for image_format in ("PNG", "JPEG", "WEBP"):
             with self.subTest(image_format):
