@@ -5,7 +5,6 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.validators import EmailValidator, URLValidator
 from django.db import models
 from django.db.models import Q
@@ -165,8 +164,9 @@ class SiteSettings(models.Model):
         cleaned, checked = clean_image(data)
         digest = hashlib.sha256(cleaned).hexdigest()
         name = f"{LOGO_FOLDER}/{digest}.{checked.extension}"
-        if not default_storage.exists(name):  # same name, same bytes
-            name = default_storage.save(name, ContentFile(cleaned))
+        storage = self.logo.storage
+        if not storage.exists(name):  # same name, same bytes
+            name = storage.save(name, ContentFile(cleaned))
         self.logo.name = name
         self.logo_width, self.logo_height = checked.width, checked.height
 
@@ -183,7 +183,10 @@ class SiteSettings(models.Model):
     @property
     def stylesheet(self):
         """CSS that overrides site.css's variables (screen only: print stays black)."""
-        return f"@media screen {{\n  :root {{\n    --accent: {self.accent.lower()};\n  }}\n}}\n"
+        # Checked again here: a value set outside the admin must not reach the CSS unchecked.
+        valid = colours.HEX_COLOUR.fullmatch(self.accent or "")
+        accent = self.accent.lower() if valid else colours.DEFAULT_ACCENT
+        return f"@media screen {{\n  :root {{\n    --accent: {accent};\n  }}\n}}\n"
 
     @property
     def stylesheet_version(self):
