@@ -135,7 +135,7 @@ class NameLogoColourTests(TemporaryMediaMixin, _ReaderPagesMixin, TestCase):
 
     def test_a_colour_stored_outside_the_admin_never_reaches_the_css_unchecked(self):
         SiteSettings.objects.create()
-        SiteSettings.objects.update(accent="red;}body{")
+        SiteSettings.objects.update(accent="red;}a{")
         self.assertContains(self.client.get("/branding.css"), "--accent: #0b3d91;")
 
     def test_the_colour_leaves_the_printed_page_black(self):
