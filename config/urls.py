@@ -6,9 +6,11 @@ from django.views.static import serve
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("branding.urls_root")),
     path("", include("guides.urls_root")),
 ]
-urlpatterns += i18n_patterns(path("", include("guides.urls")))
+# branding's pages come first: their fixed first segments must win over `<slug:platform>/`.
+urlpatterns += i18n_patterns(path("", include("branding.urls")), path("", include("guides.urls")))
 
 if settings.DEBUG:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -39,10 +39,18 @@ class LatestGuidesFeed(Feed):
     """Every publication of a guide is an entry: the first one and each update."""
 
     feed_type = PlainTextAtomFeed
-    title = _("Opt-out Guides: new and updated guides")
     subtitle = _("Step-by-step guides to switch off data collection, and what changed in them.")
-    author_name = _("Opt-out Guides")
     limit = 30
+
+    def site_name(self, obj):
+        """The name in the feed's title; `obj` is what get_object() returned (here None)."""
+        return gettext("Opt-out Guides")
+
+    def title(self, obj):
+        return gettext("%(site)s: new and updated guides") % {"site": self.site_name(obj)}
+
+    def author_name(self, obj):
+        return self.site_name(obj)
 
     def link(self):
         return _url(reverse("guides:home"))

@@ -262,12 +262,12 @@ class GuideQueryCountTests(TemporaryMediaMixin, TestCase):
         return guide
 
     def test_guide_page_runs_the_same_queries_for_2_and_10_steps(self):
-        # guide with platform and version, regions, steps with screenshots, sources.
+        # guide with platform and version, regions, steps with screenshots, sources, site settings.
         platform = make_platform()
         for steps in (2, 10):
             guide = self._guide_with_steps(steps, platform)
             for language in ("de", "fr"):
-                with self.assertNumQueries(4):
+                with self.assertNumQueries(5):
                     response = self.client.get(_page(guide, language) + "?labels=en")
                 self.assertEqual(response.status_code, 200)
 

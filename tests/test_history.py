@@ -147,9 +147,9 @@ class HistoryQueryCountTests(TestCase):
             for _ in range(3):
                 guide.new_draft().publish()
             url = guide.get_absolute_url()
-            with self.assertNumQueries(2):  # guide with platform, versions
+            with self.assertNumQueries(3):  # guide with platform, versions, site settings
                 self.client.get(url + "history/")
-            with self.assertNumQueries(3):  # guide with platform, versions, steps of both
+            with self.assertNumQueries(4):  # … versions, steps of both, site settings
                 self.client.get(url + "compare/?from=1&to=4")
 
 

@@ -25,6 +25,10 @@ def _jpeg_with_gps():
 
 
 class CheckImageTests(SimpleTestCase):
+    def setUp(self):
+        # The messages are asserted in English; an earlier test may have left another active.
+        self.enterContext(translation.override("en"))
+
     def test_png_jpeg_and_webp_are_accepted_with_their_size(self):
         for image_format in ("PNG", "JPEG", "WEBP"):
             with self.subTest(image_format):

@@ -76,6 +76,8 @@ class ValidHtmlTests(TemporaryMediaMixin, TestCase):
             "search": "/de/search/?q=anleitung",
             "search-empty": "/de/search/?q=nichts",
             "preview": f"/de/preview/{self.draft.pk}/",
+            "imprint": "/de/imprint/",
+            "privacy": "/en/privacy/",
             "404": "/de/no/such/page/",
         }
 

@@ -40,7 +40,8 @@ def _same_page_in(request, code):
     except Resolver404:
         match = None
     with override(code):
-        if match is None or match.namespace != "guides":
+        # Any page under the language prefix (guides, the organisation's pages); not the admin.
+        if match is None or match.namespace in ("", "admin"):
             return reverse("guides:home")
         path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
     query = request.GET.urlencode()
