@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .slugs import reserved_platform_slugs
+
 
 class VersionLocked(Exception):
     """Raised when something tries to change a published or archived version's content."""
@@ -54,8 +56,6 @@ class Platform(models.Model):
         return reverse("guides:platform", kwargs={"platform": self.slug})
 
     def clean(self):
-        from .urls import reserved_platform_slugs
-
         if self.slug in reserved_platform_slugs():
             message = _("“%(slug)s” is the address of a page of this site; choose another slug.")
             raise ValidationError({"slug": message % {"slug": self.slug}})
