@@ -91,6 +91,7 @@ class ContentPackLoadingTests(TemporaryMediaMixin, TestCase):
         guide = Guide.objects.get()
         draft = guide.new_draft()
         draft.title_de = "Neue Fassung"
+        draft.change_note_de = "Neu gefasst."
         draft.save()
         draft.publish()
 

@@ -2,12 +2,12 @@ from django.test import TestCase
 
 from guides.models import Step
 from tests.content_pack_helpers import TemporaryMediaMixin
-from tests.helpers import add_step, make_guide, make_platform, make_screenshot
+from tests.helpers import add_step, make_guide, make_platform, make_screenshot, publish_draft
 
 
 def _publish_change(guide, change_note_en, edit):
     draft = guide.new_draft()
-    draft.change_note_en = change_note_en
+    draft.change_note_de = draft.change_note_en = change_note_en
     draft.save()
     edit(draft)
     draft.publish()
@@ -140,7 +140,7 @@ class HistoryQueryCountTests(TestCase):
         for steps in (1, 6):
             guide = make_guide(platform=platform, steps=steps)
             for _ in range(3):
-                guide.new_draft().publish()
+                publish_draft(guide)
             url = guide.get_absolute_url()
             with self.assertNumQueries(2):  # guide with platform, versions
                 self.client.get(url + "history/")
