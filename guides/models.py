@@ -326,6 +326,8 @@ class GuideVersion(models.Model):
                 changed = kwargs.get("update_fields")
                 if changed is None or not set(changed) <= self.CHANGEABLE_WHEN_LOCKED:
                     self._claim_next_revision()
+                    if changed is not None:
+                        kwargs["update_fields"] = {*changed, "revision"}
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from guides.models import Guide, GuideVersion
 from tests.helpers import make_guide
@@ -137,6 +138,21 @@ class ConcurrentPublishingTests:
 
 
 class PublishConflictTests:
+    @pytest.fixture(autouse=True)
+    def english(self):
+        with translation.override("en"):
+            yield
+
+    @pytest.mark.django_db
+    def test_saving_some_fields_of_a_draft_keeps_it_publishable(self):
+        draft = make_guide().new_draft()
+        draft.change_note_de = "Neu."
+        draft.save(update_fields=["change_note_de"])
+
+        draft.publish()
+
+        assert GuideVersion.objects.get(pk=draft.pk).status == "published"
+
     @pytest.mark.django_db
     def test_publishing_a_draft_someone_else_published_is_an_error(self):
         guide = make_guide()
