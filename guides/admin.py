@@ -26,7 +26,17 @@ from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 
 from .forms import GuideVersionForm, ScreenshotForm
-from .models import Guide, GuideVersion, Platform, Region, Screenshot, Source, Step, VersionLocked
+from .models import (
+    CannotPublish,
+    Guide,
+    GuideVersion,
+    Platform,
+    Region,
+    Screenshot,
+    Source,
+    Step,
+    VersionLocked,
+)
 
 LIST_AND_FORM = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 
@@ -61,6 +71,18 @@ def _source_only(model, fields):
         if name not in translations:
             readonly.append(name)
     return readonly
+
+
+def _in_every_language(*names):
+    """Search fields for translated fields in every language of settings.LANGUAGES.
+
+    "versions__title" becomes versions__title_de, versions__title_en, …
+    """
+    return tuple(
+        build_localized_fieldname(name, code)
+        for name in names
+        for code, _name in settings.LANGUAGES
+    )
 
 
 def _is_draft(version):
@@ -134,14 +156,14 @@ class WorkflowMixin:
 @admin.register(Region)
 class RegionAdmin(SelectedIdsMixin, TabbedTranslationAdmin):
     list_display = ("name", "code", "position")
-    search_fields = ("code", "name_de", "name_en")
+    search_fields = ("code", *_in_every_language("name"))
 
 
 @admin.register(Platform)
 class PlatformAdmin(SelectedIdsMixin, TabbedTranslationAdmin):
     list_display = ("name", "slug", "website")
     prepopulated_fields = {"slug": ("name",)}
-    search_fields = ("name", "slug")
+    search_fields = ("name", "slug", *_in_every_language("description"))
 
 
 class VersionInline(admin.TabularInline):
@@ -174,7 +196,7 @@ class GuideAdmin(SelectedIdsMixin, WorkflowMixin, admin.ModelAdmin):
     list_filter = ("platform", "topic", "regions")
     list_select_related = ("platform", "published_version")
     filter_horizontal = ("regions",)
-    search_fields = ("slug", "versions__title_de", "versions__title_en")
+    search_fields = ("slug", *_in_every_language("versions__title"))
     fields = ("platform", "slug", "topic", "regions", "position")
     inlines = (VersionInline,)
     actions = ("new_draft",)
@@ -266,13 +288,10 @@ class GuideVersionAdmin(SelectedIdsMixin, WorkflowMixin, TabbedTranslationAdmin)
     )  # fmt: skip
     list_filter = ("status", "guide__platform", StaleFilter, "verified_on")
     list_select_related = ("guide__platform", "guide__published_version", "updated_by")
-    search_fields = ("title_de", "title_en", "title_fr", "title_it", "guide__slug")
+    search_fields = (*_in_every_language("title"), "guide__slug")
     inlines = (StepInline, SourceInline)
     actions = ("new_draft", "publish", "mark_verified")
-    readonly_fields = (
-        "guide", "number", "status", "based_on", "created_by", "created_at",
-        "updated_by", "updated_at", "published_by", "published_at", "verified_on", "verified_by",
-    )  # fmt: skip
+    readonly_fields = GuideVersion.LIFECYCLE
     fieldsets = (
         (None, {"fields": (("guide", "number", "status"), "title", "summary")}),
         (None, {"fields": ("minutes", "deep_link")}),
@@ -357,7 +376,7 @@ class GuideVersionAdmin(SelectedIdsMixin, WorkflowMixin, TabbedTranslationAdmin)
         return request.user.has_perm("guides.change_guideversion")
 
     def save_model(self, request, obj, form, change):
-        obj.revision += 1
+        # The model's save() raises the revision, so later saves of older copies are refused.
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
@@ -398,14 +417,6 @@ class GuideVersionAdmin(SelectedIdsMixin, WorkflowMixin, TabbedTranslationAdmin)
     )
     def publish(self, request, queryset):
         for version in queryset.filter(status=GuideVersion.Status.DRAFT):
-            if not version.title_de or not version.steps.exists():
-                message = _("%(version)s needs a German title and at least one step first.")
-                self.message_user(request, message % {"version": version}, messages.ERROR)
-                continue
-            if version.number > 1 and not version.change_note_de:
-                message = _("%(version)s needs a German change note: tell readers what changed.")
-                self.message_user(request, message % {"version": version}, messages.ERROR)
-                continue
             self._run(request, version, version.publish, _("Published %(version)s."))
 
     @admin.action(
@@ -422,6 +433,12 @@ class GuideVersionAdmin(SelectedIdsMixin, WorkflowMixin, TabbedTranslationAdmin)
         """Do one workflow step by the current user; failures become messages."""
         try:
             step(by=request.user)
+        except CannotPublish as error:
+            for problem in error.problems:
+                message = _("%(version)s cannot be published yet: %(problem)s")
+                self.message_user(
+                    request, message % {"version": version, "problem": problem}, messages.ERROR
+                )
         except VersionLocked as error:
             self.message_user(request, error, messages.ERROR)
         except IntegrityError:

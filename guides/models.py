@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import images, texts
+from .slugs import reserved_platform_slugs
 
 # Bounds that are the same on every database (SQLite stores any 64-bit integer, PostgreSQL's
 # smallint ends at 32767), checked by model validation so that editors and packs get a clear error.
@@ -32,6 +33,18 @@ def _at_most(limit):
 
 class VersionLocked(Exception):
     """Raised when something tries to change a published or archived version's content."""
+
+
+class VersionConflict(VersionLocked):
+    """Raised when a draft was changed or published by someone else since this copy was read."""
+
+
+class CannotPublish(Exception):
+    """Raised by publish() when the draft does not meet the publishing rules yet."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__(" ".join(str(problem) for problem in self.problems))
 
 
 class HttpURLField(models.URLField):
@@ -130,8 +143,6 @@ class Platform(StoredTexts):
         return reverse("guides:platform", kwargs={"platform": self.slug})
 
     def clean(self):
-        from .urls import reserved_platform_slugs
-
         if self.slug in reserved_platform_slugs():
             message = _("“%(slug)s” is the address of a page of this site; choose another slug.")
             raise ValidationError({"slug": message % {"slug": self.slug}})
@@ -212,12 +223,19 @@ class Guide(StoredTexts):
             if existing:
                 return existing
             source = based_on or guide.published_version
-            number = (guide.versions.aggregate(n=Max("number"))["n"] or 0) + 1
             if source is None:
-                return GuideVersion.objects.create(
-                    guide=guide, number=number, created_by=by, updated_by=by
-                )
-            return source._copy_as_draft(number=number, by=by)
+                return GuideVersion.objects.create(guide=guide, created_by=by, updated_by=by)
+            return source._copy_as_draft(by=by)
+
+
+def _lock_guide(guide_id):
+    """Make other writers of this guide's versions wait until the current transaction ends.
+
+    Every write to a version or its steps takes this lock first, so they queue in one order
+    (guide, then version) and cannot deadlock. PostgreSQL locks the guide's row; on SQLite the
+    IMMEDIATE transaction (settings.py) already holds the database's write lock.
+    """
+    Guide.objects.select_for_update().filter(pk=guide_id).exists()
 
 
 class GuideVersionQuerySet(models.QuerySet):
@@ -267,16 +285,18 @@ class GuideVersion(StoredTexts):
         PUBLISHED = "published", _("Published")
         ARCHIVED = "archived", _("Archived")
 
+    # Bookkeeping, not content: where a version sits in its guide's history and who did what
+    # when. The workflow methods set them; copying a draft leaves them behind, content packs
+    # compare versions without them, and the admin shows them read-only.
+    LIFECYCLE = (
+        "guide", "number", "status", "based_on", "created_by", "created_at",
+        "published_by", "published_at", "verified_on", "verified_by",
+        "revision", "updated_by", "updated_at",
+    )  # fmt: skip
     # What may still change once a version is published or archived.
     CHANGEABLE_WHEN_LOCKED = frozenset({"verified_on", "verified_by"})
     # A new draft starts with an empty change note: it describes that draft's own changes.
-    NOT_COPIED = frozenset(
-        {
-            "guide", "number", "status", "based_on", "change_note", "created_by", "created_at",
-            "published_by", "published_at", "verified_on", "verified_by",
-            "revision", "updated_by", "updated_at",
-        }
-    )  # fmt: skip
+    NOT_COPIED = frozenset(LIFECYCLE) | {"change_note"}
 
     guide = models.ForeignKey(
         Guide, on_delete=models.CASCADE, related_name="versions", verbose_name=_("guide")
@@ -376,18 +396,23 @@ class GuideVersion(StoredTexts):
         return f"{self.title} (v{self.number}, {self.get_status_display()})"
 
     def save(self, *args, **kwargs):
-        if not self._state.adding:
-            stored = GuideVersion.objects.filter(pk=self.pk).values_list("status", flat=True)
-            if stored and stored[0] != self.Status.DRAFT:
+        """Save; a draft's content only when this copy holds the stored revision.
+
+        Raises VersionLocked for a published or archived version (except who verified it and
+        when), VersionConflict when someone saved or published the draft since this copy was
+        read. Check and write are one transaction, so no other process writes in between.
+        """
+        with transaction.atomic():
+            _lock_guide(self.guide_id)
+            if self._state.adding and not self.number:
+                self.number = (self.guide.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+            elif not self._state.adding:
                 changed = kwargs.get("update_fields")
                 if changed is None or not set(changed) <= self.CHANGEABLE_WHEN_LOCKED:
-                    raise VersionLocked(
-                        _("Version %(number)s is no longer a draft; make a new draft to change it.")
-                        % {"number": self.number}
-                    )
-        if self._state.adding and not self.number:
-            self.number = (self.guide.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-        super().save(*args, **kwargs)
+                    self._claim_next_revision()
+                    if changed is not None:
+                        kwargs["update_fields"] = {*changed, "revision"}
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         if self.status == self.Status.PUBLISHED:
@@ -406,6 +431,28 @@ class GuideVersion(StoredTexts):
             raise VersionLocked(_("Only a draft can be deleted."))
         return super().delete(*args, **kwargs)
 
+    def _claim_next_revision(self):
+        stored = GuideVersion.objects.select_for_update().filter(pk=self.pk)
+        stored = stored.values("status", "revision").first()
+        if stored is None:
+            return
+        if stored["status"] != self.Status.DRAFT and self.status == self.Status.DRAFT:
+            raise VersionConflict(
+                _("Version %(number)s was published after you opened it; make a new draft.")
+                % {"number": self.number}
+            )
+        if stored["status"] != self.Status.DRAFT:
+            raise VersionLocked(
+                _("Version %(number)s is no longer a draft; make a new draft to change it.")
+                % {"number": self.number}
+            )
+        if stored["revision"] != self.revision:
+            raise VersionConflict(
+                _("Someone changed version %(number)s after you opened it; reload it first.")
+                % {"number": self.number}
+            )
+        self.revision += 1
+
     @property
     def is_draft(self):
         return self.status == self.Status.DRAFT
@@ -414,10 +461,8 @@ class GuideVersion(StoredTexts):
         """The guide's draft; created as a copy of this version when the guide has none."""
         return self.guide.new_draft(by=by, based_on=self)
 
-    def _copy_as_draft(self, number, by):
-        draft = GuideVersion(
-            guide=self.guide, number=number, based_on=self, created_by=by, updated_by=by
-        )
+    def _copy_as_draft(self, by):
+        draft = GuideVersion(guide=self.guide, based_on=self, created_by=by, updated_by=by)
         for attname in _copyable_fields(GuideVersion, self.NOT_COPIED):
             setattr(draft, attname, getattr(self, attname))
         draft.save()
@@ -433,8 +478,13 @@ class GuideVersion(StoredTexts):
         )
         return draft
 
-    def publish(self, by=None):
+    def publish(self, by=None, published_at=None, verified_on=None):
         """Make this draft the guide's published version and archive the previous one.
+
+        Publishes the draft as stored, and only when this copy holds the stored revision: a
+        draft that someone else changed or published since it was read raises VersionConflict.
+        A draft that does not meet publish_problems() raises CannotPublish. `published_at` and
+        `verified_on` default to now; a content pack passes the dates of its history.
 
         One transaction: readers see either the old version or the new one, never a mix.
         """
@@ -442,14 +492,25 @@ class GuideVersion(StoredTexts):
             guide = Guide.objects.select_for_update().get(pk=self.guide_id)
             stored = GuideVersion.objects.select_for_update().get(pk=self.pk)
             if stored.status != self.Status.DRAFT:
-                raise VersionLocked(_("Only a draft can be published."))
+                raise VersionConflict(
+                    _("Version %(number)s was already published; make a new draft to change it.")
+                    % {"number": self.number}
+                )
+            if stored.revision != self.revision:
+                raise VersionConflict(
+                    _("Someone changed version %(number)s after you opened it; reload it first.")
+                    % {"number": self.number}
+                )
+            problems = stored.publish_problems()
+            if problems:
+                raise CannotPublish(problems)
             guide.versions.filter(status=self.Status.PUBLISHED).update(status=self.Status.ARCHIVED)
-            now = timezone.now()
+            published_at = published_at or timezone.now()
             GuideVersion.objects.filter(pk=self.pk).update(
                 status=self.Status.PUBLISHED,
-                published_at=now,
+                published_at=published_at,
                 published_by=by,
-                verified_on=timezone.localdate(now),
+                verified_on=verified_on or timezone.localdate(published_at),
                 verified_by=by,
             )
             guide.published_version_id = self.pk
@@ -457,6 +518,33 @@ class GuideVersion(StoredTexts):
         self.refresh_from_db()
         if GuideVersion.guide.is_cached(self):
             self.guide.published_version_id = self.pk
+
+    def publish_problems(self, steps=None):
+        """Why this version may not be published yet, as sentences for editors; [] when ready.
+
+        The one set of publishing rules: publish() enforces it for the admin, content packs
+        and the shell alike. `steps` defaults to the stored ones; a content pack's checker
+        passes the pack's, before anything is stored.
+        """
+        problems = []
+        steps = list(self.steps.all()) if steps is None else steps
+        if not self.title_de:
+            problems.append(_("It needs a German title."))
+        if not steps:
+            problems.append(_("It needs at least one step."))
+        if self.number > 1 and not self.change_note_de:
+            problems.append(_("It needs a German change note: tell readers what changed."))
+        for step in steps:
+            if not step.instruction_de:
+                problems.append(
+                    _("Step %(position)s needs a German instruction.") % {"position": step.position}
+                )
+            for code in step.screenshot_languages_without_description():
+                problems.append(
+                    _("Step %(position)s needs a description of its screenshot (%(language)s).")
+                    % {"position": step.position, "language": code}
+                )
+        return problems
 
     def discard(self):
         """Delete this draft with its steps and sources."""
@@ -493,14 +581,18 @@ class DraftPart(StoredTexts):
         abstract = True
 
     def save(self, *args, **kwargs):
-        self._check_draft()
-        super().save(*args, **kwargs)
+        with transaction.atomic():  # no publish between the check and the write
+            self._check_draft()
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        self._check_draft()
-        return super().delete(*args, **kwargs)
+        with transaction.atomic():
+            self._check_draft()
+            return super().delete(*args, **kwargs)
 
     def _check_draft(self):
+        version = GuideVersion.objects.filter(pk=self.version_id).values("guide").first()
+        _lock_guide(version and version["guide"])
         drafts = GuideVersion.objects.filter(status=GuideVersion.Status.DRAFT)
         if not drafts.filter(pk=self.version_id).exists():
             raise VersionLocked(
@@ -571,14 +663,21 @@ class Step(DraftPart):
         return f"{self.position}. {self.instruction[:60]}"
 
     def clean(self):
-        errors = {}
-        for code, _name in settings.LANGUAGES:
-            if getattr(self, f"screenshot_{code}_id") and not getattr(
-                self, f"screenshot_alt_{code}"
-            ):
-                errors[f"screenshot_alt_{code}"] = _("Describe the screenshot for screen readers.")
+        errors = {
+            f"screenshot_alt_{code}": _("Describe the screenshot for screen readers.")
+            for code in self.screenshot_languages_without_description()
+        }
         if errors:
             raise ValidationError(errors)
+
+    def screenshot_languages_without_description(self):
+        """Language codes in which the step shows a screenshot but has no description of it."""
+        return [
+            code
+            for code, _name in settings.LANGUAGES
+            if getattr(self, f"screenshot_{code}_id")
+            and not getattr(self, f"screenshot_alt_{code}")
+        ]
 
     def menu_items(self, language=None):
         """The menu path as a list of labels, in `language` (default: the current one)."""

@@ -5,7 +5,7 @@ language a text came from. Readers need to know (a notice) and so do screen read
 attribute), so the reader pages resolve translated fields here.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.conf import settings
 from modeltranslation.utils import resolution_order
@@ -137,7 +137,7 @@ class GuideText:
 
 
 def guide_text(version, language, steps=()):
-    names = ("title", "summary", "context", "check_text", "needs_confirmation", "change_note")
+    names = [f.name for f in fields(GuideText) if f.name != "fallbacks"]
     texts = {name: localized(version, name, language) for name in names}
     used = [text.lang for text in texts.values() if text]
     used += [step.instruction.lang for step in steps]

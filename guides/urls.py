@@ -5,7 +5,8 @@ from .feeds import LatestGuidesFeed
 
 app_name = "guides"
 
-# Fixed words come before the `<slug:platform>/` patterns; Platform.clean() refuses them as slugs.
+# Fixed words come before the `<slug:platform>/` patterns; Platform.clean() refuses them as slugs
+# (guides/slugs.py).
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
@@ -17,9 +18,3 @@ urlpatterns = [
     path("<slug:platform>/<slug:slug>/compare/", views.compare, name="compare"),
     path("<slug:platform>/<slug:slug>/v<int:number>/", views.version, name="version"),
 ]
-
-
-def reserved_platform_slugs():
-    """First path segments taken by fixed routes, e.g. {"search", "feed", "preview"}."""
-    firsts = {str(pattern.pattern).split("/")[0] for pattern in urlpatterns}
-    return {first for first in firsts if first and "<" not in first}

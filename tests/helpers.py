@@ -114,3 +114,13 @@ def add_step(version, position=1, **fields):
         "target_value_en": "Off",
     }
     return Step.objects.create(version=version, position=position, **{**defaults, **fields})
+
+
+def publish_draft(guide, by=None, **fields):
+    """Open the guide's draft, set `fields` (a German change note by default) and publish it."""
+    draft = guide.new_draft(by=by)
+    for name, value in {"change_note_de": "Überarbeitet.", **fields}.items():
+        setattr(draft, name, value)
+    draft.save()
+    draft.publish(by=by)
+    return draft

@@ -88,6 +88,7 @@ class ContentPackLoadingTests(TemporaryMediaMixin, TestCase):
         guide = Guide.objects.get()
         draft = guide.new_draft()
         draft.title_de = "Neue Fassung"
+        draft.change_note_de = "Neu gefasst."
         draft.save()
         draft.publish()
 
@@ -227,7 +228,7 @@ class ContentPackBadInputTests(TemporaryMediaMixin, TestCase):
         self.pack.data["images"].append({"sha256": sha, "file": f"images/{sha}.png"})
         self.pack.write()
 
-        self.assertRefused(f"image {sha}, file:", "is not a PNG, JPEG or WebP image")
+        self.assertRefused(f"image {sha}, file:", "is not a complete PNG, JPEG or WebP image")
 
     def test_image_name_outside_the_images_folder(self):
         self.pack.data["images"][0]["sha256"] = "../../secret"

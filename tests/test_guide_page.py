@@ -12,6 +12,7 @@ from tests.helpers import (
     make_region,
     make_screenshot,
     make_user,
+    publish_draft,
 )
 
 
@@ -174,6 +175,7 @@ class LanguageFallbackTests(TestCase):
         version = self.guide.new_draft()
         version.title_fr = "Désactiver"
         version.summary_fr = "Résumé"
+        version.change_note_de = "Französisch ergänzt."
         version.save()
         version.publish()
         response = self.client.get(_page(self.guide, "fr"))
@@ -279,6 +281,7 @@ class ArchivedVersionTests(TestCase):
         cls.first = cls.guide.published_version
         draft = cls.guide.new_draft()
         draft.title_en = "Second title"
+        draft.change_note_de = "Neuer Titel."
         draft.save()
         draft.publish()
 
@@ -361,7 +364,7 @@ class LabelsFallbackTests(TestCase):
         guide = make_guide()
         guide.refresh_from_db()
         guide.published_version.mark_verified(on=datetime.date(2020, 1, 1))
-        guide.new_draft().publish()
+        publish_draft(guide)
         response = self.client.get(_page(guide, "en") + "v1/")
         self.assertContains(response, "Outdated version.")
         self.assertNotContains(response, "notice-warning")

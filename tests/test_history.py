@@ -7,12 +7,13 @@ from tests.helpers import (
     make_guide,
     make_platform,
     make_screenshot,
+    publish_draft,
 )
 
 
 def _publish_change(guide, change_note_en, edit):
     draft = guide.new_draft()
-    draft.change_note_en = change_note_en
+    draft.change_note_de = draft.change_note_en = change_note_en
     draft.save()
     edit(draft)
     draft.publish()
@@ -145,7 +146,7 @@ class HistoryQueryCountTests(TestCase):
         for steps in (1, 6):
             guide = make_guide(platform=platform, steps=steps)
             for _ in range(3):
-                guide.new_draft().publish()
+                publish_draft(guide)
             url = guide.get_absolute_url()
             with self.assertNumQueries(3):  # guide with platform, versions, site settings
                 self.client.get(url + "history/")

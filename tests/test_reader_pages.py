@@ -1,7 +1,7 @@
 from unittest import mock
 
 from django.core.exceptions import ValidationError
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from guides.models import Guide, Platform
 from tests.helpers import make_guide, make_platform, make_region
@@ -172,6 +172,12 @@ class ReservedPlatformSlugTests(TestCase):
 
     def test_ordinary_platform_slug_is_accepted(self):
         Platform(name="Pinterest", slug="pinterest").full_clean()
+
+    @override_settings(ROOT_URLCONF="tests.urls_other_app")
+    def test_pages_another_app_adds_under_the_language_are_reserved_too(self):
+        for slug in ("imprint", "privacy", "about", "search"):
+            with self.subTest(slug=slug), self.assertRaises(ValidationError):
+                Platform(name="X", slug=slug).full_clean()
 
 
 class PlatformOrderTests(TestCase):

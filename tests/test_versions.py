@@ -17,6 +17,7 @@ from .helpers import (
     make_platform,
     make_screenshot,
     make_user,
+    publish_draft,
 )
 
 
@@ -32,7 +33,7 @@ class VersionTests(TemporaryMediaMixin, TestCase):
     def test_versions_are_numbered_one_two_three_per_guide(self):
         guide, other = self.make_guide(), self.make_guide()
         for _ in range(2):
-            guide.new_draft().publish()
+            publish_draft(guide)
         self.assertEqual(list(guide.versions.values_list("number", flat=True)), [3, 2, 1])
         self.assertEqual(other.new_draft().number, 2)
 
@@ -77,6 +78,8 @@ class VersionTests(TemporaryMediaMixin, TestCase):
         guide = self.make_guide()
         old = guide.published_version
         draft = guide.new_draft()
+        draft.change_note_de = "Geprüft."
+        draft.save()
         draft.publish(by=self.publisher)
         guide.refresh_from_db()
         old.refresh_from_db()
@@ -88,6 +91,8 @@ class VersionTests(TemporaryMediaMixin, TestCase):
         guide = self.make_guide()
         old = guide.published_version
         draft = guide.new_draft()
+        draft.change_note_de = "Geprüft."
+        draft.save()
         with mock.patch.object(Guide, "save", side_effect=RuntimeError("power cut")):
             with self.assertRaises(RuntimeError):
                 draft.publish(by=self.publisher)

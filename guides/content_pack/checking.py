@@ -1,41 +1,53 @@
-"""Content packs: platforms, guides and every version of them in one JSON file, with images.
+"""Checking a content pack: read content.json and its images, refuse what the site cannot store.
 
-A pack is a folder with `content.json` and an `images/` folder; images are referenced by the
-SHA-256 of their bytes. docs/content-format.md describes format version 1. Reading checks the
-whole pack before anything is written and reports every problem with where it is; loading then
-writes in one transaction, never changes an existing version and never re-publishes an old one,
-so loading the same pack twice changes nothing.
-
-`version_data` turns a stored version back into the pack's form: loading compares with it, and an
-export writes it.
+Everything is checked before anything is written, and every problem is one line that says where
+it is (file, platform, guide, version, step and field). What passes comes back in normal form:
+every translated field a dict with all site languages ("" when empty), every optional field
+present. docs/content-format.md describes format version 1 and its limits.
 """
 
 import hashlib
 import json
 import re
 import uuid
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import translation
-from PIL import Image, UnidentifiedImageError
+from modeltranslation.translator import NotRegistered, translator
+from modeltranslation.utils import build_localized_fieldname
 
-from .models import Guide, GuideVersion, Platform, Region, Screenshot, Source, Step
+from ..images import check_image
+from ..models import Guide, GuideVersion, Platform, Region, Screenshot, Source, Step
 
 FORMAT = "opt-out-guides/content-pack"
 FORMAT_VERSION = 1
 CONTENT_FILE = "content.json"
 IMAGE_EXTENSIONS = ("png", "jpg", "webp")
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+# The format nests 10 levels at most (pack › platforms › platform › guides › guide › versions ›
+# version › steps › step › text by language); deeper JSON is refused before it is parsed.
+MAX_NESTING = 20
+# Years a pack's dates may be in: nothing was published before 2000, and far-off years cannot
+# be converted between time zones.
+YEARS = (2000, 2999)
+# Characters no text may hold: control characters other than tab and line breaks, and lone
+# surrogates (JSON can spell them as \ud800, no database can store them).
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
-VERSION_TEXTS = ("title", "summary", "context", "check_text", "change_note", "needs_confirmation")
-STEP_TEXTS = ("instruction", "menu_path", "target_value", "screenshot_alt")
-# What an editor's later work may change on a stored version without it counting as different.
-LIFECYCLE = ("number", "status", "based_on", "published_at", "verified_on")
+
+def translated_texts(model):
+    """The model's translated text fields, from modeltranslation's registry, in field order."""
+    names = translator.get_options_for_model(model).fields
+    return tuple(f.name for f in model._meta.fields if f.name in names and not f.is_relation)
+
+
+VERSION_TEXTS = translated_texts(GuideVersion)
+STEP_TEXTS = translated_texts(Step)
 
 # Fields of each object: (required, optional).
 FIELDS = {
@@ -55,6 +67,11 @@ FIELDS = {
     ),
     "source": ({"url"}, {"title"}),
 }
+# The pack's names for a version's lifecycle fields: an editor's later work may change them
+# without the version counting as different.
+LIFECYCLE = tuple(
+    name for name in GuideVersion.LIFECYCLE if name in set().union(*FIELDS["version"])
+)
 
 
 class ContentPackError(Exception):
@@ -65,30 +82,67 @@ class ContentPackError(Exception):
         super().__init__("\n".join(self.errors))
 
 
-# Reading and checking -------------------------------------------------------------------------
-
-
 def read_pack(path):
     """The pack at `path` (its folder or its JSON file), checked and in normal form.
 
-    Normal form: every translated field is a dict with all site languages ("" when empty),
-    every optional field present. Raises ContentPackError.
+    Raises ContentPackError.
     """
     path = Path(path)
     file = path / CONTENT_FILE if path.is_dir() else path
-    try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ContentPackError([f"{file}: no such file"]) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        where = f", line {error.lineno} column {error.colno}" if hasattr(error, "lineno") else ""
-        raise ContentPackError([f"{file}{where}: not valid JSON ({error})"]) from None
+    data = _read_json(file)
     checker = _Checker(file)
     with translation.override("en"):
+        checker.forbidden_characters(data)
         pack = checker.pack(data)
     if checker.errors:
         raise ContentPackError(checker.errors)
     return pack
+
+
+def _read_json(file):
+    limit = settings.CONTENT_PACK_MAX_BYTES
+    try:
+        size = file.stat().st_size
+        if size > limit:
+            raise ContentPackError(
+                [f"{file}: {size} bytes, more than the {limit} allowed (CONTENT_PACK_MAX_BYTES)"]
+            )
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ContentPackError([f"{file}: no such file"]) from None
+    except UnicodeDecodeError as error:
+        raise ContentPackError([f"{file}: not UTF-8 text (byte {error.start})"]) from None
+    except OSError as error:
+        raise ContentPackError([f"{file}: cannot be read ({error.strerror})"]) from None
+    too_deep = _nesting_beyond_limit(text)
+    if too_deep is not None:
+        line = text.count("\n", 0, too_deep) + 1
+        raise ContentPackError([f"{file}, line {line}: nested deeper than {MAX_NESTING} levels"])
+    try:
+        return json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as error:
+        where = f"{file}, line {error.lineno} column {error.colno}"
+        raise ContentPackError([f"{where}: not valid JSON ({error.msg})"]) from None
+    except ValueError as error:  # NaN, Infinity, numbers of thousands of digits
+        raise ContentPackError([f"{file}: not valid JSON ({error})"]) from None
+
+
+def _nesting_beyond_limit(text):
+    """Where the JSON text opens its (MAX_NESTING + 1)th level, or None."""
+    depth = 0
+    for match in _JSON_TOKENS.finditer(text):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > MAX_NESTING:
+                return match.start()
+        elif token in ("]", "}"):
+            depth -= 1
+    return None
+
+
+def _no_constant(name):
+    raise ValueError(f"{name} is not a number")
 
 
 class _Checker:
@@ -102,6 +156,29 @@ class _Checker:
     def error(self, where, message):
         self.errors.append(f"{where}: {message}")
 
+    def forbidden_characters(self, value, path=""):
+        """Every key and string anywhere in the pack, including what the models never see.
+
+        Places are named by their path in the JSON, e.g. platforms[0].guides[1].slug.
+        """
+        if isinstance(value, str):
+            found = _FORBIDDEN.search(value)
+            if found:
+                message = f"contains the control character U+{ord(found.group()):04X}"
+                self.error(f"{self.file}, {path or 'the pack'}", message)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if _FORBIDDEN.search(key):
+                    self.error(
+                        f"{self.file}, {path or 'the pack'}",
+                        f"the key {key!r} contains a control character",
+                    )
+                    continue
+                self.forbidden_characters(item, f"{path}.{key}" if path else key)
+        elif isinstance(value, list):
+            for n, item in enumerate(value):
+                self.forbidden_characters(item, f"{path}[{n}]")
+
     def fields(self, data, where, kind):
         if not isinstance(data, dict):
             self.error(where, "must be a JSON object")
@@ -110,13 +187,18 @@ class _Checker:
         for name in sorted(required - data.keys()):
             self.error(f"{where}, {name}", "is missing")
         for name in sorted(data.keys() - required - optional):
-            self.error(f"{where}, {name}", f"is not a field of format version {FORMAT_VERSION}")
+            self.error(
+                f"{where}, {_printable(name)}", f"is not a field of format version {FORMAT_VERSION}"
+            )
         return data
 
-    def items(self, data, name, where):
+    def items(self, data, name, where, limit=None):
         value = data.get(name, [])
         if not isinstance(value, list):
             self.error(f"{where}, {name}", "must be a list")
+            return []
+        if limit is not None and len(value) > limit:
+            self.error(f"{where}, {name}", f"has {len(value)} entries; at most {limit} are allowed")
             return []
         return value
 
@@ -127,10 +209,12 @@ class _Checker:
             self.error(f"{where}, {name}", 'must be an object by language, e.g. {"de": "…"}')
             return dict.fromkeys(LANGUAGE_CODES, "")
         for code in sorted(value.keys() - set(LANGUAGE_CODES)):
-            self.error(f"{where}, {name}.{code}", f"unknown language (known: {LANGUAGE_CODES})")
+            self.error(
+                f"{where}, {name}.{_printable(code)}", f"unknown language (known: {LANGUAGE_CODES})"
+            )
         for code, text in value.items():
             if not isinstance(text, str):
-                self.error(f"{where}, {name}.{code}", "must be a string")
+                self.error(f"{where}, {name}.{_printable(code)}", "must be a string")
         return {
             code: text if isinstance(text := value.get(code), str) else ""
             for code in LANGUAGE_CODES
@@ -146,14 +230,35 @@ class _Checker:
             return default
         return value
 
+    def whole_number(self, data, name, where, field, default=None, lowest=0, null=False):
+        """data[name] as a whole number the database column can hold (and >= lowest)."""
+        value = self.typed(data, name, where, int, default, null=null)
+        if not isinstance(value, int) or value == default:
+            return value
+        low, high = _column_range(field)
+        low = max(low, lowest)
+        if not low <= value <= high:
+            self.error(f"{where}, {name}", f"must be a whole number from {low} to {high}")
+            return default
+        try:
+            field.run_validators(value)  # the model's own bounds, e.g. MAX_VERSION_NUMBER
+        except ValidationError as error:
+            self.error(f"{where}, {name}", " ".join(error.messages))
+            return default
+        return value
+
     def https(self, value, where):
         if value and not value.startswith("https://"):
             self.error(where, f"{value!r} is not an https:// address")
 
-    def model(self, instance, where, exclude):
-        """Field checks that the model already knows: lengths, choices, URL syntax."""
+    def model(self, instance, where, exclude=()):
+        """What the model itself checks: lengths, choices, URL syntax, stored-text rules."""
         try:
-            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+            instance.full_clean(
+                exclude=[*_left_to_the_checker(instance), *exclude],
+                validate_unique=False,
+                validate_constraints=False,
+            )
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 self.error(f"{where}, {_pack_name(name)}", " ".join(messages))
@@ -174,10 +279,11 @@ class _Checker:
         if data.get("format") != FORMAT:
             self.error(f"{where}, format", f"must be {FORMAT!r}, not {data.get('format')!r}")
             return None
-        if data.get("version") != FORMAT_VERSION:
+        version = data.get("version")
+        if version != FORMAT_VERSION or isinstance(version, bool):
             self.error(
                 f"{where}, version",
-                f"format version {data.get('version')!r} is not supported "
+                f"format version {version!r} is not supported "
                 f"(this site reads version {FORMAT_VERSION})",
             )
             return None
@@ -208,11 +314,16 @@ class _Checker:
         region = {
             "code": self.typed(data, "code", where, str),
             "name": self.texts(data, "name", where),
-            "position": self.typed(data, "position", where, int, 0),
+            "position": self.whole_number(data, "position", where, _field(Region, "position"), 0),
         }
         if not region["name"]["de"]:
             self.error(f"{where}, name.de", "is missing: every region needs a German name")
-        self.model(Region(code=region["code"]), where, exclude=["name", "position"])
+        self.model(
+            Region(
+                code=region["code"], position=region["position"], **_translated(region, ["name"])
+            ),
+            where,
+        )
         return region
 
     def image(self, data, where):
@@ -227,8 +338,11 @@ class _Checker:
         if not re.fullmatch(r"[0-9a-f]{64}", image["sha256"] or ""):
             self.error(f"{where}, sha256", "must be 64 lowercase hexadecimal digits")
             return image
-        if image["kind"] not in Screenshot.Kind.values:
-            self.error(f"{where}, kind", f"must be one of {Screenshot.Kind.values}")
+        self.model(
+            Screenshot(kind=image["kind"], label=image["label"]),
+            where,
+            exclude=["file", "sha256", "width", "height"],
+        )
         expected = [f"images/{image['sha256']}.{ext}" for ext in IMAGE_EXTENSIONS]
         if image["file"] not in expected:
             self.error(f"{where}, file", "must be images/<sha256>.png (or .jpg, .webp)")
@@ -238,23 +352,36 @@ class _Checker:
         return image
 
     def image_file(self, path, sha256, where):
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            self.error(where, f"{path} does not exist")
+        data = self.read_inside_pack(path, where, settings.IMAGE_MAX_BYTES)
+        if data is None:
             return
         actual = hashlib.sha256(data).hexdigest()
         if actual != sha256:
             self.error(where, f"{path} has SHA-256 {actual}, not the {sha256} its name says")
             return
         try:
-            with Image.open(path) as picture:
-                picture.verify()
-                image_format = picture.format
-        except (UnidentifiedImageError, OSError, SyntaxError):
-            image_format = None
-        if image_format not in Screenshot.FORMATS:
-            self.error(where, f"{path} is not a PNG, JPEG or WebP image")
+            check_image(data)
+        except ValidationError as error:
+            self.error(where, f"{path}: {' '.join(error.messages)}")
+
+    def read_inside_pack(self, path, where, limit):
+        """The bytes of a regular file inside the pack's folder (also after symlinks), or None."""
+        try:
+            resolved = path.resolve(strict=True)
+        except (FileNotFoundError, RuntimeError):
+            self.error(where, f"{path} does not exist")
+            return None
+        if not resolved.is_relative_to(self.folder.resolve()):
+            self.error(where, f"{path} leads outside the pack's folder")
+            return None
+        if not resolved.is_file():
+            self.error(where, f"{path} is not a file")
+            return None
+        size = resolved.stat().st_size
+        if size > limit:
+            self.error(where, f"{path} has {size} bytes, more than the {limit} allowed")
+            return None
+        return resolved.read_bytes()
 
     def platform(self, data, where, pack):
         if not self.fields(data, where, "platform"):
@@ -264,10 +391,13 @@ class _Checker:
             "name": self.typed(data, "name", where, str),
             "website": self.typed(data, "website", where, str, ""),
             "description": self.texts(data, "description", where),
-            "position": self.typed(data, "position", where, int, 0),
+            "position": self.whole_number(data, "position", where, _field(Platform, "position"), 0),
         }
         self.https(platform["website"], f"{where}, website")
-        self.model(Platform(**_without(platform, "description")), where, exclude=["description"])
+        self.model(
+            Platform(**_without(platform, "description"), **_translated(platform, ["description"])),
+            where,
+        )
         platform["guides"] = [
             self.guide(guide, f"{where}, guide {_label(guide, 'slug', n)}", pack)
             for n, guide in enumerate(self.items(data, "guides", where), start=1)
@@ -282,13 +412,13 @@ class _Checker:
             "slug": self.typed(data, "slug", where, str),
             "topic": self.typed(data, "topic", where, str, Guide.Topic.OTHER),
             "regions": self.typed(data, "regions", where, list, []),
-            "position": self.typed(data, "position", where, int, 0),
+            "position": self.whole_number(data, "position", where, _field(Guide, "position"), 0),
         }
         known = {region["code"] for region in pack["regions"]}
         for code in guide["regions"]:
             if not isinstance(code, str) or code not in known:
                 self.error(f"{where}, regions", f"unknown region {code!r} (not in the pack)")
-        self.model(Guide(**_without(guide, "regions")), where, exclude=["platform"])
+        self.model(Guide(**_without(guide, "regions")), where)
         guide["versions"] = [
             self.version(version, f"{where}, version {_label(version, 'number', n)}", pack)
             for n, version in enumerate(self.items(data, "versions", where), start=1)
@@ -310,8 +440,8 @@ class _Checker:
             self.error(where, "the draft must have the highest version number")
         published = max(by_status["published"], default=0)
         newer = [n for n in by_status["archived"] if n > published]
-        if by_status["published"] and newer:
-            self.error(where, f"archived versions {newer} are newer than the published one")
+        if newer:
+            self.error(where, f"archived versions {newer} are not older than a published one")
         for version in versions:
             if version["based_on"] is not None and version["based_on"] not in numbers:
                 self.error(
@@ -322,33 +452,48 @@ class _Checker:
     def version(self, data, where, pack):
         if not self.fields(data, where, "version"):
             return {"number": None, "status": None, "based_on": None}
+        errors_before = len(self.errors)
+        number_field = _field(GuideVersion, "number")
         version = {
-            "number": self.typed(data, "number", where, int, None),
+            "number": self.whole_number(data, "number", where, number_field, lowest=1),
             "status": self.typed(data, "status", where, str),
-            "based_on": self.typed(data, "based_on", where, int, null=True),
+            "based_on": self.whole_number(
+                data, "based_on", where, number_field, lowest=1, null=True
+            ),
             "published_at": self.moment(data, "published_at", where, datetime),
             "verified_on": self.moment(data, "verified_on", where, date),
             **{name: self.texts(data, name, where) for name in VERSION_TEXTS},
             "deep_link": self.typed(data, "deep_link", where, str, ""),
-            "minutes": self.typed(data, "minutes", where, int, 2),
+            "minutes": self.whole_number(
+                data, "minutes", where, _field(GuideVersion, "minutes"), 2
+            ),
         }
-        if version["number"] is not None and version["number"] < 1:
-            self.error(f"{where}, number", "must be 1 or more")
         self.lifecycle(version, where)
         if not version["title"]["de"]:
             self.error(f"{where}, title.de", "is missing: every version needs a German title")
         self.https(version["deep_link"], f"{where}, deep_link")
-        self.model(_version(version), where, exclude=_NOT_CHECKED["version"])
+        self.model(_version(version, number=version["number"] or 1), where)
+        limit = _column_range(_field(Step, "position"))[1]
         version["steps"] = [
             self.step(step, f"{where}, step {n}", pack)
-            for n, step in enumerate(self.items(data, "steps", where), start=1)
+            for n, step in enumerate(self.items(data, "steps", where, limit), start=1)
         ]
         self.unique([step["key"] for step in version["steps"]], where, "step key")
         version["sources"] = [
             self.source(source, f"{where}, source {n}")
-            for n, source in enumerate(self.items(data, "sources", where), start=1)
+            for n, source in enumerate(self.items(data, "sources", where, limit), start=1)
         ]
+        if len(self.errors) == errors_before and version["status"] != GuideVersion.Status.DRAFT:
+            self.publishing_rules(version, where)
         return version
+
+    def publishing_rules(self, version, where):
+        """What publish() will require (GuideVersion.publish_problems), before writing."""
+        steps = [
+            _step(step, position=position) for position, step in enumerate(version["steps"], 1)
+        ]
+        for problem in _version(version, number=version["number"]).publish_problems(steps):
+            self.error(where, f"cannot be {version['status']}: {problem}")
 
     def moment(self, data, name, where, kind):
         value = data.get(name)
@@ -361,6 +506,10 @@ class _Checker:
         if parsed is None or (kind is datetime and parsed.tzinfo is None):
             example = "2025-10-29T12:00:00+01:00" if kind is datetime else "2025-10-29"
             self.error(f"{where}, {name}", f"{value!r} is not a date like {example}")
+            return None
+        if not YEARS[0] <= parsed.year <= YEARS[1]:
+            self.error(f"{where}, {name}", f"must be in the years {YEARS[0]} to {YEARS[1]}")
+            return None
         return parsed
 
     def lifecycle(self, version, where):
@@ -400,10 +549,13 @@ class _Checker:
             self.error(f"{where}, instruction.de", "is missing: every step needs German text")
         for code, sha in step["screenshot"].items():
             if sha and sha not in pack["images"]:
-                self.error(f"{where}, screenshot.{code}", f"image {sha} is not listed in images")
+                self.error(
+                    f"{where}, screenshot.{code}",
+                    f"image {_printable(sha)} is not listed in images",
+                )
             if sha and not step["screenshot_alt"][code]:
                 self.error(f"{where}, screenshot_alt.{code}", "describe the screenshot")
-        self.model(_step(step), where, exclude=_NOT_CHECKED["step"])
+        self.model(_step(step), where, exclude=["key", "position"])
         return step
 
     def source(self, data, where):
@@ -415,30 +567,58 @@ class _Checker:
         }
         if isinstance(source["url"], str):
             self.https(source["url"], f"{where}, url")
-        self.model(Source(**source), where, exclude=["version", "position"])
+        self.model(Source(**source), where, exclude=["position"])
         return source
 
 
 _KIND_NAMES = {int: "a whole number", str: "a string", bool: "true or false", list: "a list"}
 
-# Left out of the model checks: relations and lifecycle (the rows do not exist yet), the
-# untranslated base fields (they read the current language with fallback), and the German title
-# and instruction (checked above with a clearer message).
-_NOT_CHECKED = {
-    "version": ["guide", "number", "status", "based_on", "published_at", "verified_on", "revision"]
-    + ["created_at", "updated_at", "created_by", "published_by", "verified_by", "updated_by"]
-    + list(VERSION_TEXTS)
-    + ["title_de"],
-    "step": ["version", "key", "position", "screenshot", *STEP_TEXTS]
-    + [f"screenshot_{code}" for code in LANGUAGE_CODES]
-    + ["instruction_de"],
-}
+
+def _field(model, name):
+    return model._meta.get_field(name)
+
+
+def _column_range(field):
+    """The values every supported database can store in this integer column."""
+    return BaseDatabaseOperations.integer_field_ranges[field.get_internal_type()]
+
+
+def _left_to_the_checker(instance):
+    """Fields full_clean() skips for an unsaved pack object.
+
+    Relations (the rows do not exist yet), lifecycle fields (set by loading), the untranslated
+    names of translated fields (they read the current language with fallback) and empty
+    required translations (reported with a clearer message).
+    """
+    model = type(instance)
+    skipped = [field.name for field in model._meta.fields if field.is_relation]
+    skipped += getattr(model, "LIFECYCLE", ())
+    try:
+        options = translator.get_options_for_model(model)
+    except NotRegistered:
+        options = None
+    if options:
+        skipped += options.fields
+        for code, names in dict(options.required_languages).items():
+            for name in names:
+                localized = build_localized_fieldname(name, code)
+                if not getattr(instance, localized):
+                    skipped.append(localized)
+    return skipped
 
 
 def _label(data, key, n):
     """How an error names an object: by its slug, code or number, else by its position."""
     value = data.get(key) if isinstance(data, dict) else None
-    return value if isinstance(value, str | int) and value != "" else f"#{n}"
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return f"#{n}"
+    if isinstance(value, int):
+        return value if abs(value) < 10**12 else f"#{n}"
+    return value if value and value.isprintable() and len(value) <= 100 else f"#{n}"
+
+
+def _printable(name):
+    return name if name.isprintable() else repr(name)
 
 
 def _pack_name(model_field):
@@ -453,7 +633,11 @@ def _without(data, *names):
 
 def _translated(data, names):
     """Model keyword arguments for translated fields: title_de=…, title_en=…; empty is None."""
-    return {f"{name}_{code}": data[name][code] or None for name in names for code in LANGUAGE_CODES}
+    return {
+        build_localized_fieldname(name, code): data[name][code] or None
+        for name in names
+        for code in LANGUAGE_CODES
+    }
 
 
 def _version(data, **fields):
@@ -473,201 +657,3 @@ def _step(data, **fields):
         **_translated(data, STEP_TEXTS),
         **fields,
     )
-
-
-# The pack's form of stored rows (the export side) -------------------------------------------
-
-
-def _texts(obj, name):
-    return {code: getattr(obj, f"{name}_{code}") or "" for code in LANGUAGE_CODES}
-
-
-def step_data(step):
-    return {
-        "key": str(step.key),
-        "device": step.device,
-        **{name: _texts(step, name) for name in STEP_TEXTS},
-        "needs_confirmation": step.needs_confirmation,
-        "screenshot": {
-            code: getattr(step, f"screenshot_{code}").sha256
-            if getattr(step, f"screenshot_{code}_id")
-            else None
-            for code in LANGUAGE_CODES
-        },
-    }
-
-
-def version_data(version):
-    """A stored version in the pack's normal form (what read_pack returns for it)."""
-    return {
-        "number": version.number,
-        "status": version.status,
-        "based_on": version.based_on.number if version.based_on_id else None,
-        "published_at": version.published_at,
-        "verified_on": version.verified_on,
-        **{name: _texts(version, name) for name in VERSION_TEXTS},
-        "deep_link": version.deep_link,
-        "minutes": version.minutes,
-        "steps": [step_data(step) for step in version.steps.all()],
-        "sources": [{"url": s.url, "title": s.title} for s in version.sources.all()],
-    }
-
-
-def _content(data):
-    return _without(data, *LIFECYCLE)
-
-
-# Loading -------------------------------------------------------------------------------------
-
-
-@dataclass
-class Report:
-    """What loading did, one line per guide."""
-
-    created: list = field(default_factory=list)
-    unchanged: list = field(default_factory=list)
-    conflicts: list = field(default_factory=list)
-
-
-def import_pack(path):
-    """Read the pack at `path` and load it; nothing is written if it has errors."""
-    return load_pack(read_pack(path))
-
-
-def load_pack(pack):
-    """Write a pack from read_pack in one transaction; see the module docstring for the rules."""
-    report = Report()
-    with transaction.atomic():
-        regions = {data["code"]: _region(data) for data in pack["regions"]}
-        images = _Images(pack["images"])
-        for data in pack["platforms"]:
-            platform = _platform(data)
-            for guide_data in data["guides"]:
-                _load_guide(platform, guide_data, regions, images, report)
-    return report
-
-
-def _region(data):
-    return Region.objects.get_or_create(
-        code=data["code"],
-        defaults={"position": data["position"], **_translated(data, ("name",))},
-    )[0]
-
-
-def _platform(data):
-    return Platform.objects.get_or_create(
-        slug=data["slug"],
-        defaults={
-            "name": data["name"],
-            "website": data["website"],
-            "position": data["position"],
-            **_translated(data, ("description",)),
-        },
-    )[0]
-
-
-class _Images:
-    """Screenshot rows for the pack's images, stored when a new step first needs them."""
-
-    def __init__(self, images):
-        self.images = images
-        self.stored = {}
-
-    def get(self, sha256):
-        if sha256 not in self.stored:
-            image = self.images[sha256]
-            with open(image["path"], "rb") as file:
-                self.stored[sha256] = Screenshot.store(
-                    file, kind=image["kind"], label=image["label"]
-                )
-        return self.stored[sha256]
-
-
-def _load_guide(platform, data, regions, images, report):
-    name = f"{platform.slug}/{data['slug']}"
-    guide, created = Guide.objects.get_or_create(
-        platform=platform,
-        slug=data["slug"],
-        defaults={"topic": data["topic"], "position": data["position"]},
-    )
-    if created:
-        guide.regions.set([regions[code] for code in data["regions"]])
-    stored = {
-        version.number: version
-        for version in guide.versions.select_related("based_on").prefetch_related(
-            "sources", *(f"steps__screenshot_{code}" for code in LANGUAGE_CODES)
-        )
-    }
-    conflict = _conflict(data["versions"], stored)
-    if conflict:
-        report.conflicts.append(f"{name}: {conflict}; the guide was left as it is")
-        return
-    new = sorted((v for v in data["versions"] if v["number"] not in stored), key=_number)
-    if not new:
-        report.unchanged.append(f"{name}: versions {sorted(stored)} already there, unchanged")
-        return
-    for item in new:
-        stored[item["number"]] = _create_version(guide, item, stored, images)
-    report.created.append(f"{name}: created versions {[_number(v) for v in new]}")
-
-
-def _number(version):
-    return version["number"]
-
-
-def _conflict(versions, stored):
-    """Why the pack's versions cannot be added to the stored ones, or ""."""
-    for version in versions:
-        existing = stored.get(version["number"])
-        if existing and _content(version_data(existing)) != _content(version):
-            return (
-                f"version {version['number']} on the site differs from the pack's "
-                f"(it was not overwritten)"
-            )
-    new = [v["number"] for v in versions if v["number"] not in stored]
-    if new and stored and min(new) < max(stored):
-        return f"the pack's versions {new} are older than the site's version {max(stored)}"
-    drafts = [n for n, v in stored.items() if v.status == GuideVersion.Status.DRAFT]
-    if new and drafts:
-        return f"the site has a draft (version {drafts[0]}); publish or discard it first"
-    return ""
-
-
-def _create_version(guide, data, stored, images):
-    """Create the version as a draft with its steps and sources, then give it its status."""
-    based_on = stored.get(data["based_on"])
-    version = _version(data, guide=guide, number=data["number"], based_on=based_on)
-    if data["published_at"]:
-        version.created_at = data["published_at"]
-    version.save()
-    Step.objects.bulk_create(
-        _step(
-            step,
-            version=version,
-            position=position,
-            **{
-                f"screenshot_{code}": images.get(sha)
-                for code, sha in step["screenshot"].items()
-                if sha
-            },
-        )
-        for position, step in enumerate(data["steps"], start=1)
-    )
-    Source.objects.bulk_create(
-        Source(version=version, position=position, **source)
-        for position, source in enumerate(data["sources"], start=1)
-    )
-    if data["status"] == GuideVersion.Status.DRAFT:
-        return version
-    if data["status"] == GuideVersion.Status.PUBLISHED:
-        guide.versions.filter(status=GuideVersion.Status.PUBLISHED).update(
-            status=GuideVersion.Status.ARCHIVED
-        )
-    GuideVersion.objects.filter(pk=version.pk).update(
-        status=data["status"], published_at=data["published_at"], verified_on=data["verified_on"]
-    )
-    if data["status"] == GuideVersion.Status.PUBLISHED:
-        guide.published_version = version
-        guide.save(update_fields=["published_version"])
-    version.refresh_from_db()
-    return version
