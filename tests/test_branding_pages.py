@@ -7,7 +7,7 @@ from django.core import checks
 from django.test import TestCase, override_settings
 
 from branding.models import SiteSettings
-from tests.helpers import TemporaryMediaMixin, make_guide, make_user
+from tests.helpers import TemporaryMediaMixin, make_guide, make_user, publish_draft
 from tests.reader_helpers import inline_code
 from tests.test_branding_settings import _png
 
@@ -18,7 +18,7 @@ class _ReaderPagesMixin:
     @classmethod
     def setUpTestData(cls):
         cls.guide = make_guide(slug="ki", title_de="KI-Training", title_en="AI training")
-        cls.guide.new_draft().publish()
+        publish_draft(cls.guide)
         cls.draft = cls.guide.new_draft()
         cls.staff = make_user()
 

@@ -1,7 +1,6 @@
 """The organisation's settings in the admin: one row, validated colours and contact, safe logo."""
 
 import hashlib
-import io
 import re
 from pathlib import Path
 
@@ -12,13 +11,13 @@ from django.db import IntegrityError
 from django.test import SimpleTestCase
 from django.urls import reverse
 from django.utils import translation
-from PIL import Image, PngImagePlugin
+from PIL import PngImagePlugin
 
 from branding import colours
 from branding.models import SiteSettings
 
 from .admin_helpers import AdminTestCase
-from .helpers import TemporaryMediaMixin, make_user
+from .helpers import TemporaryMediaMixin, image_bytes, make_user
 
 CHANGE_URL = reverse("admin:branding_sitesettings_change", args=[1])
 
@@ -27,9 +26,7 @@ def _png(color="red", size=(120, 40), author=None):
     info = PngImagePlugin.PngInfo()
     if author:
         info.add_text("Author", author)
-    data = io.BytesIO()
-    Image.new("RGB", size, color).save(data, "PNG", pnginfo=info)
-    return data.getvalue()
+    return image_bytes(size=size, color=color, pnginfo=info)
 
 
 def _form_data(**changes):

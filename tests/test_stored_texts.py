@@ -146,6 +146,7 @@ class FeedSummaryTests(TestCase):
     def test_summaries_are_plain_text_so_markup_shows_as_typed(self):
         guide = make_guide(slug="ads")
         draft = guide.new_draft()
+        draft.change_note_de = "Schritt 2 korrigiert."
         draft.change_note_en = 'Step 2 <b>fixed</b> <a href="https://evil.example">here</a>.'
         draft.save()
         draft.publish()
