@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageCms, ImageDraw, ImageOps
 
 # Pillow's format names and the file extensions we store them under.
 FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
@@ -54,11 +54,13 @@ def check_image(data):
         return CheckedImage(image.format, *image.size)
 
 
-def clean_image(data):
+def clean_image(data, redactions=()):
     """`data` re-encoded in its own format without any metadata, upright and in sRGB.
 
     Returns (bytes, CheckedImage). EXIF (GPS, camera), XMP, ICC profiles, text chunks, comments
     and bytes after the image's end are all dropped, because only the pixels are written again.
+    `redactions` are (left, top, right, bottom) boxes in pixels of the upright image, filled
+    black before encoding, so that what they cover is never stored.
     """
     with _opened(data) as image:
         image_format = image.format
@@ -66,10 +68,28 @@ def clean_image(data):
             pixels = _to_srgb(ImageOps.exif_transpose(image))
         except Exception:
             raise _not_an_image() from None
+    _black_out(pixels, redactions)
     output = io.BytesIO()
     options = {"JPEG": {"quality": 90, "optimize": True}, "WEBP": {"quality": 90}}
     pixels.save(output, format=image_format, **options.get(image_format, {"optimize": True}))
     return output.getvalue(), CheckedImage(image_format, *pixels.size)
+
+
+def _black_out(image, boxes):
+    """Fill each box (clipped to the image) with opaque black; ValidationError for a bad box."""
+    width, height = image.size
+    draw = ImageDraw.Draw(image)
+    black = {"RGB": (0, 0, 0), "RGBA": (0, 0, 0, 255), "L": 0, "LA": (0, 255)}[image.mode]
+    for box in boxes:
+        try:
+            left, top, right, bottom = (int(value) for value in box)
+        except (TypeError, ValueError):
+            message = _("A blacked-out area is not a rectangle.")
+            raise ValidationError(message, code="bad_box") from None
+        left, right = sorted((max(0, min(left, width)), max(0, min(right, width))))
+        top, bottom = sorted((max(0, min(top, height)), max(0, min(bottom, height))))
+        if right > left and bottom > top:
+            draw.rectangle((left, top, right - 1, bottom - 1), fill=black)
 
 
 def _too_many_pixels(limit):

@@ -133,3 +133,25 @@ class CleanImageTests(SimpleTestCase):
     def test_a_broken_file_is_refused_like_in_check_image(self):
         with self.assertRaises(ValidationError):
             clean_image(b"GIF89a not really")
+
+
+class RedactionTests(SimpleTestCase):
+    def test_pixels_inside_a_box_are_black_and_outside_unchanged(self):
+        cleaned, _checked = clean_image(image_bytes(size=(40, 30), color="red"), [(5, 5, 15, 10)])
+        with Image.open(io.BytesIO(cleaned)) as image:
+            self.assertEqual(image.getpixel((5, 5)), (0, 0, 0))
+            self.assertEqual(image.getpixel((14, 9)), (0, 0, 0))
+            self.assertEqual(image.getpixel((15, 10)), (255, 0, 0))
+            self.assertEqual(image.getpixel((4, 5)), (255, 0, 0))
+
+    def test_boxes_apply_to_the_upright_image_and_are_clipped(self):
+        # The JPEG is stored 40 × 20 with "rotate 90°": upright it is 20 × 40.
+        cleaned, _checked = clean_image(_jpeg_with_gps(), [(0, 30, 500, 500)])
+        with Image.open(io.BytesIO(cleaned)) as image:
+            self.assertEqual(image.size, (20, 40))
+            self.assertLess(max(image.getpixel((10, 35))), 20)
+            self.assertGreater(image.getpixel((10, 5))[0], 200)
+
+    def test_a_box_that_is_not_four_numbers_is_refused(self):
+        with self.assertRaises(ValidationError):
+            clean_image(image_bytes(), [("a", 1, 2, 3)])
