@@ -10,6 +10,9 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 @require_safe
 def media(request, path):
     """An uploaded file from the media storage (a folder or an S3 bucket), GET and HEAD only."""
+    if any(part in ("", ".", "..") for part in path.split("/")):
+        # Stored names never have these: a folder, an absolute path or a way out of the storage.
+        raise Http404
     try:
         if not default_storage.exists(path):
             raise Http404
