@@ -1,16 +1,23 @@
 """Media on S3-compatible object storage (S3_BUCKET set), tested against a local emulator."""
 
+import json
 import re
+import shutil
+import tempfile
+from io import StringIO
+from pathlib import Path
 
 import pytest
-from django.test import TestCase, override_settings
+from django.core.management import call_command
+from django.test import TestCase, TransactionTestCase, override_settings
 
 from tests.helpers import add_step, make_guide, make_screenshot
 from tests.s3_helpers import S3_ENDPOINT, bucket_keys, new_bucket, s3_storages
 
 
-@pytest.mark.usefixtures("s3_server")
-class MediaObjectStorageTests(TestCase):
+class S3MediaMixin:
+    """Keep media in a fresh bucket of the S3 emulator for the test class."""
+
     @classmethod
     def setUpClass(cls):
         cls.bucket = new_bucket()
@@ -25,6 +32,9 @@ class MediaObjectStorageTests(TestCase):
         super().tearDownClass()
         cls._storages.disable()
 
+
+@pytest.mark.usefixtures("s3_server")
+class MediaObjectStorageTests(S3MediaMixin, TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.shot = make_screenshot(size=(50, 20))
@@ -72,3 +82,20 @@ class MediaObjectStorageTests(TestCase):
 
         self.assertEqual(again.pk, self.shot.pk)
         self.assertEqual(len(bucket_keys(self.bucket)), 1)
+
+
+@pytest.mark.usefixtures("s3_server")
+class MediaObjectStorageBackupTests(S3MediaMixin, TransactionTestCase):
+    # A transaction test: SQLite's online backup waits for other open transactions to end.
+    def setUp(self):
+        self.shot = make_screenshot(size=(50, 20))
+
+    def test_backup_copies_the_files_from_the_bucket(self):
+        folder = Path(tempfile.mkdtemp(prefix="backup-")) / "backup"
+        self.addCleanup(shutil.rmtree, folder.parent)
+
+        call_command("backup", str(folder), stdout=StringIO())
+
+        copied = folder / "media" / self.shot.file.name
+        self.assertEqual(copied.read_bytes(), self.shot.file.open().read())
+        self.assertEqual(json.loads((folder / "manifest.json").read_text())["media_files"], 1)
