@@ -181,14 +181,15 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # prune_login_records`, run daily, deletes older ones.
 LOGIN_RECORDS_DAYS = env_int("LOGIN_RECORDS_DAYS", 30)
 
-# E-mail, for password reset links: offered only when EMAIL_HOST names an SMTP server.
-MAILERS = {}
-if env_str("EMAIL_HOST"):
-    _email_port = env_int("EMAIL_PORT", 587)
-    MAILERS["default"] = {
+# E-mail, for password reset links: offered only when EMAIL_HOST names an SMTP server. Without
+# one, mail goes to a local mail server on port 25 if there is one (Django's usual default).
+PASSWORD_RESET_BY_EMAIL = bool(env_str("EMAIL_HOST"))
+_email_port = env_int("EMAIL_PORT", 587 if PASSWORD_RESET_BY_EMAIL else 25)
+MAILERS = {
+    "default": {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {
-            "host": env_str("EMAIL_HOST"),
+            "host": env_str("EMAIL_HOST") or "localhost",
             "port": _email_port,
             "username": env_str("EMAIL_HOST_USER"),
             "password": env_str("EMAIL_HOST_PASSWORD"),
@@ -198,6 +199,7 @@ if env_str("EMAIL_HOST"):
             "timeout": 20,
         },
     }
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "webmaster@localhost"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24

@@ -13,7 +13,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(path("", include("guides.urls")))
 
-if "default" in settings.MAILERS:
+if settings.PASSWORD_RESET_BY_EMAIL:
     # Django's admin shows "Forgotten your password?" on its login page when these exist.
     urlpatterns = [
         path(
