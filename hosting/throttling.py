@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib import admin
 from django.shortcuts import render
 
 
@@ -23,6 +24,7 @@ def client_ip(request):
 def locked_out(request, original_response=None, credentials=None):
     """The page a locked-out login gets: what happened and when to try again."""
     context = {
+        **admin.site.each_context(request),
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }
