@@ -64,11 +64,18 @@ class HealthCheckMiddleware:
         return HttpResponse("ok\n", content_type="text/plain")
 
 
+def accepts_forms(view):
+    """Mark a view outside the admin that may take a POST (e.g. the password reset form)."""
+    view.accepts_forms = True
+    return view
+
+
 class ReadOnlyOutsideAdminMiddleware:
     """Every page outside the admin answers GET and HEAD only; anything else gets 405.
 
     One rule for all reader views (and the feeds, and whatever page comes next), so no view can
-    forget a decorator. Requests that match no URL still get their 404.
+    forget a decorator; a view that takes forms says so with @accepts_forms. Requests that match
+    no URL still get their 404.
     """
 
     def __init__(self, get_response):
@@ -78,7 +85,11 @@ class ReadOnlyOutsideAdminMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.method in READ_METHODS or "admin" in request.resolver_match.namespaces:
+        if (
+            request.method in READ_METHODS
+            or "admin" in request.resolver_match.namespaces
+            or getattr(view_func, "accepts_forms", False)
+        ):
             return None
         return HttpResponseNotAllowed(READ_METHODS)
 

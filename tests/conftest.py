@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from tests.reader_helpers import reader_assets  # noqa: F401  (collectstatic, compilemessages)
+from tests.s3_helpers import s3_server  # noqa: F401  (the S3 emulator)
 
 # Fixtures that start a browser; a test that uses one is a browser test.
 BROWSER_FIXTURES = {"page", "context", "browser", "new_context"}
