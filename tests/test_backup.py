@@ -14,8 +14,7 @@ from django.db import connection
 from django.test import TransactionTestCase
 
 from guides.models import Guide, Platform, Screenshot
-from tests.admin_helpers import TemporaryMediaMixin
-from tests.helpers import add_step, make_guide, make_screenshot
+from tests.helpers import TemporaryMediaMixin, add_step, make_guide, make_screenshot
 
 # On PostgreSQL the commands run pg_dump and pg_restore (SQLite needs no tool).
 pytestmark = pytest.mark.skipif(

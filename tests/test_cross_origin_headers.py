@@ -3,8 +3,7 @@
 from django.templatetags.static import static
 from django.test import TestCase
 
-from tests.admin_helpers import TemporaryMediaMixin
-from tests.helpers import make_guide, make_screenshot
+from tests.helpers import TemporaryMediaMixin, make_guide, make_screenshot
 
 
 class CrossOriginHeadersTests(TemporaryMediaMixin, TestCase):

@@ -7,8 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.test import TestCase
 
-from tests.admin_helpers import TemporaryMediaMixin
-from tests.helpers import add_step, make_guide, make_screenshot
+from tests.helpers import TemporaryMediaMixin, add_step, make_guide, make_screenshot
 
 
 class MediaTests(TemporaryMediaMixin, TestCase):
