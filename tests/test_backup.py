@@ -34,9 +34,10 @@ class BackupTests(TemporaryMediaMixin, TransactionTestCase):
     def setUp(self):
         self.shot = make_screenshot(size=(30, 30))
         self.guide = make_guide(steps=0, published=False)
-        add_step(self.guide.draft, screenshot_de=self.shot)
+        add_step(self.guide.draft, screenshot_de=self.shot, screenshot_alt_de="Einstellungen")
         self.guide.draft.publish()
-        self.folder = Path(self._media).parent / f"{Path(self._media).name}-backup"
+        media = Path(settings.MEDIA_ROOT)
+        self.folder = media.parent / f"{media.name}-backup"
         self.addCleanup(shutil.rmtree, self.folder, ignore_errors=True)
 
     def test_backup_holds_the_database_and_every_media_file(self):
