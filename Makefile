@@ -35,12 +35,13 @@ LOCK_VENV := .venv-lock
 PIP_COMPILE := env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(LOCK_VENV)/bin/pip-compile --quiet \
 	--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
 
-.PHONY: help run test lint format messages compilemessages lock clean
+.PHONY: help run test lint audit format messages compilemessages lock clean
 
 help:
 	@echo "make run       site with demo content at http://127.0.0.1:$(PORT) (admin at /admin/)"
 	@echo "make test      whole test suite, browser tests included (PYTEST_ARGS=... to narrow)"
 	@echo "make lint      ruff check, ruff format --check, makemigrations --check"
+	@echo "make audit     pip-audit over requirements*.txt (known vulnerabilities)"
 	@echo "make format    ruff format and ruff check --fix"
 	@echo "make messages  update locale/*/LC_MESSAGES/django.po"
 	@echo "make lock      re-pin requirements*.txt from pyproject.toml (LOCK_ARGS=--upgrade)"
@@ -110,6 +111,10 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
+
+# Fails on a known vulnerability; only warns when the advisory service cannot be reached.
+audit: $(STAMP)
+	$(PY) .ci/audit.py
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
