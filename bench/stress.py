@@ -272,6 +272,14 @@ def server_environment(database_url, folder):
     }
 
 
+def _gunicorn_config():
+    """The project's gunicorn configuration file, as the container's start uses it."""
+    for path in (ROOT / "gunicorn.conf.py", ROOT / "config" / "gunicorn.conf.py"):
+        if path.exists():
+            return ["--config", str(path)]
+    return []
+
+
 def wait_until_serving(server, port, deadline=60):
     until = time.monotonic() + deadline
     while time.monotonic() < until:
@@ -306,8 +314,8 @@ def stress(name, database_url, folder):
         before = json.loads(manage(env, "shell", "--no-imports", "-c", _NUMBERS.format(**guide)))
         # The container's command (config/docker-entrypoint.sh), bound to loopback.
         server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{PORT}",
-             "--workers", WORKERS],
+            [str(BIN / "gunicorn"), "config.wsgi", *_gunicorn_config(),
+             "--bind", f"127.0.0.1:{PORT}", "--workers", WORKERS],
             cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         try:
