@@ -21,7 +21,6 @@ from .bad_input_helpers import (
     padded_png,
     snapshot,
 )
-from .content_pack_helpers import png_bytes
 from .helpers import make_guide, make_platform
 
 HUGE = str(10**30)
@@ -259,14 +258,14 @@ def test_bad_changelist_parameters_change_nothing(editor, draft, query):
     assert snapshot() == before
 
 
-def _image(format, size=(40, 30)):
+def _image(format, color="green"):
     data = io.BytesIO()
-    Image.new("RGB", size, "green").save(data, format)
+    Image.new("RGB", (40, 30), color).save(data, format)
     return data.getvalue()
 
 
 def _upload_cases():
-    png = png_bytes()
+    png = _image("PNG")
     return [
         pytest.param("notes.png", b"not an image at all", id="not-an-image"),
         pytest.param("cut.png", png[: len(png) // 2], id="truncated-png"),
@@ -293,7 +292,7 @@ def test_bad_upload_is_a_form_error(editor, name, content):
 
 @CONTROL
 def test_upload_label_with_control_characters_is_a_form_error(editor):
-    upload = SimpleUploadedFile("ok.png", png_bytes("blue"), content_type="image/png")
+    upload = SimpleUploadedFile("ok.png", _image("PNG", "blue"), content_type="image/png")
     data = {"upload": upload, "kind": "screenshot", "label": "Men\x01"}
 
     _refused(editor, reverse("admin:guides_screenshot_add"), data)
