@@ -35,7 +35,7 @@ LOCK_VENV := .venv-lock
 PIP_COMPILE := env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(LOCK_VENV)/bin/pip-compile --quiet \
 	--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
 
-.PHONY: help run serve init test lint format messages compilemessages lock clean
+.PHONY: help run serve init test lint audit stress format messages compilemessages lock clean
 
 help:
 	@echo "make run       site with demo content at http://127.0.0.1:$(PORT) (admin at /admin/)"
@@ -44,6 +44,8 @@ help:
 	@echo "make init      first start of a production installation on SQLite: create its database"
 	@echo "make test      whole test suite, browser tests included (PYTEST_ARGS=... to narrow)"
 	@echo "make lint      ruff check, ruff format --check, makemigrations --check, hadolint"
+	@echo "make audit     pip-audit over requirements*.txt (known vulnerabilities)"
+	@echo "make stress    load test of the production server on SQLite and PostgreSQL (bench/)"
 	@echo "make format    ruff format and ruff check --fix"
 	@echo "make messages  update locale/*/LC_MESSAGES/django.po"
 	@echo "make lock      re-pin requirements*.txt from pyproject.toml (LOCK_ARGS=--upgrade)"
@@ -126,6 +128,16 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/hadolint Dockerfile
+
+# Fails on a known vulnerability; only warns when the advisory service cannot be reached.
+audit: $(STAMP)
+	$(PY) .ci/audit.py
+
+# Not part of `make test`: about STRESS_SECONDS (default 60) per database, on ports 8400-8499.
+stress: $(STAMP) compilemessages
+	@$(call need,wrk,wrk)
+	@$(MANAGE) collectstatic --noinput --verbosity 0
+	$(PY) bench/stress.py
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .

@@ -123,7 +123,8 @@ class PackFolder:
     def write(self, data=None, text=None):
         if data is not None:
             self.data = data
-        content = text if text is not None else json.dumps(self.data, ensure_ascii=False)
+        # ASCII with \u escapes, as JSON allows: a lone surrogate has no UTF-8 form of its own.
+        content = text if text is not None else json.dumps(self.data)
         (self.path / "content.json").write_text(content, encoding="utf-8")
         return self.path
 
