@@ -42,7 +42,8 @@ class ScreenshotStoringTests(TemporaryMediaMixin, TestCase):
         upload = jpeg_with_gps(color="orange")
         screenshot = Screenshot.store(io.BytesIO(upload))
 
-        self.assertEqual(_stored_files() - before, {screenshot.file.read()})
+        webp = screenshot.file.storage.open(screenshot.variant_names()[40, "WEBP"]).read()
+        self.assertEqual(_stored_files() - before, {screenshot.file.read(), webp})
         self.assertNotIn(upload, _stored_files())
 
     def test_the_file_is_named_by_the_hash_of_the_cleaned_image(self):
@@ -63,7 +64,7 @@ class ScreenshotStoringTests(TemporaryMediaMixin, TestCase):
                 first = Screenshot.store(io.BytesIO(upload))
                 second = Screenshot.store(io.BytesIO(upload))
                 self.assertEqual(second.pk, first.pk)
-        self.assertEqual(len(_stored_files() - before), 3)
+        self.assertEqual(len(_stored_files() - before), 5)  # and a WebP copy of PNG and JPEG
 
     def test_cleaning_the_same_file_twice_gives_the_same_bytes(self):
         first = Screenshot.store(io.BytesIO(jpeg_with_gps(color="gray")))
