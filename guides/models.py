@@ -837,11 +837,9 @@ class Screenshot(StoredTexts):
         """Ids of the screenshots any step of any version (draft, published, archived) shows."""
         ids = set()
         for column in cls.referencing_columns():
-            ids.update(
-                Step.objects.filter(**{f"{column}__isnull": False}).values_list(
-                    f"{column}_id", flat=True
-                )
-            )
+            # rewrite(False): modeltranslation would read "screenshot" as the active language's.
+            steps = Step.objects.rewrite(False).filter(**{f"{column}__isnull": False})
+            ids.update(steps.values_list(f"{column}_id", flat=True))
         return ids
 
     def replace_everywhere(self, new, by, reason):
@@ -857,7 +855,7 @@ class Screenshot(StoredTexts):
             )
         with transaction.atomic():
             for column in self.referencing_columns():
-                Step.objects.filter(**{column: self}).update(**{column: new})
+                Step.objects.rewrite(False).filter(**{column: self}).update(**{column: new})
             replacement = ScreenshotReplacement.objects.create(
                 old_sha256=self.sha256, new=new, new_sha256=new.sha256, by=by, reason=reason
             )
