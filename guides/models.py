@@ -11,7 +11,12 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    URLValidator,
+    validate_comma_separated_integer_list,
+)
 from django.db import models, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
@@ -741,11 +746,14 @@ class Screenshot(StoredTexts):
     label = models.CharField(
         _("label"), max_length=200, blank=True, help_text=_("For editors, to find it again.")
     )
-    variant_widths = models.JSONField(
+    # Comma-separated, not a JSONField: that field's system check opens a database connection,
+    # which would create a missing SQLite file before migrate_on_start can refuse to.
+    variants = models.CharField(
         _("variant widths"),
-        default=list,
+        max_length=100,
         blank=True,
         editable=False,
+        validators=[validate_comma_separated_integer_list],
         help_text=_("Widths in pixels of the smaller and WebP copies made for readers."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -761,6 +769,15 @@ class Screenshot(StoredTexts):
 
     def __str__(self):
         return self.label or self.file.name
+
+    @property
+    def variant_widths(self):
+        """The widths made for readers, smallest first; empty until make_variants() ran."""
+        return [int(width) for width in self.variants.split(",") if width]
+
+    @variant_widths.setter
+    def variant_widths(self, widths):
+        self.variants = ",".join(str(width) for width in widths)
 
     @property
     def format(self):
@@ -797,7 +814,7 @@ class Screenshot(StoredTexts):
             for width, image_format, content in images.variants(data, missing):
                 storage.save(missing[width, image_format], ContentFile(content))
         self.variant_widths = widths
-        self.save(update_fields=["variant_widths"])
+        self.save(update_fields=["variants"])
 
     def srcset(self, image_format=None):
         """The srcset of the copies in `image_format` (the file's own by default), widest last."""
@@ -933,7 +950,8 @@ class Screenshot(StoredTexts):
             return self
         existing = Screenshot.objects.filter(sha256=digest).first()
         if existing:
-            self.replace_everywhere(existing, by=None, reason="clean_screenshots")
+            reason = "clean_screenshots: the same image as another once both were cleaned"
+            self.replace_everywhere(existing, by=None, reason=reason)
             return existing
         name = _screenshot_path(Screenshot(sha256=digest), f"x.{checked.extension}")
         if not self.file.storage.exists(name):

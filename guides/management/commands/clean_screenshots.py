@@ -17,7 +17,7 @@ class Command(BaseCommand):
         cleaned = failed = 0
         # A row without copies for readers was stored before uploads were cleaned: cleaning
         # an already cleaned JPEG again would only lose quality.
-        for screenshot in Screenshot.objects.filter(variant_widths=[]).order_by("pk"):
+        for screenshot in Screenshot.objects.filter(variants="").order_by("pk"):
             old = screenshot.file.name
             try:
                 holder = screenshot.reencode()
