@@ -16,8 +16,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +26,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInl
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 
-from .forms import GuideVersionForm, ScreenshotForm
+from .forms import GuideVersionForm, ScreenshotForm, ScreenshotReplaceForm
 from .models import (
     CannotPublish,
     Guide,
@@ -33,6 +34,7 @@ from .models import (
     Platform,
     Region,
     Screenshot,
+    ScreenshotReplacement,
     Source,
     Step,
     VersionLocked,
@@ -465,6 +467,41 @@ class ScreenshotAdmin(SelectedIdsMixin, admin.ModelAdmin):
             return ("upload", "kind", "label")
         return ("image", "kind", "label", ("width", "height"), "sha256", "used_in")
 
+    def get_urls(self):
+        replace = self.admin_site.admin_view(self.replace_view)
+        return [
+            path("<int:pk>/replace/", replace, name="guides_screenshot_replace"),
+            *super().get_urls(),
+        ]
+
+    def replace_view(self, request, pk):
+        """Replace the image everywhere it is shown, published and archived versions too
+        (data protection; Publishers only), and log who did it and why."""
+        if not request.user.has_perm("guides.replace_screenshot"):
+            raise PermissionDenied
+        old = get_object_or_404(Screenshot, pk=pk)
+        form = ScreenshotReplaceForm(request.POST or None, request.FILES or None, screenshot=old)
+        if request.method == "POST" and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            old_sha256 = old.sha256
+            new = form.replacement
+            old.replace_everywhere(new, by=request.user, reason=reason)
+            self.log_change(
+                request, new, f"Replaced {old_sha256} by {new.sha256} everywhere: {reason}"
+            )
+            self.message_user(request, _("The image was replaced in every version."))
+            return redirect("admin:guides_screenshot_change", new.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Replace this image everywhere"),
+            "opts": self.opts,
+            "original": old,
+            "form": form,
+            "used_in": self.used_in(old),
+            "preview": self.thumbnail(old),
+        }
+        return TemplateResponse(request, "admin/guides/screenshot/replace.html", context)
+
     @admin.display(description=_("image"))
     def image(self, screenshot):
         return self._img(screenshot, screenshot.width, screenshot.height)
@@ -501,3 +538,22 @@ class ScreenshotAdmin(SelectedIdsMixin, admin.ModelAdmin):
                 for step in steps
             ),
         ) or _("Not used yet")
+
+
+@admin.register(ScreenshotReplacement)
+class ScreenshotReplacementAdmin(admin.ModelAdmin):
+    """The log of images replaced everywhere; written only by the replace view."""
+
+    list_display = ("at", "by", "old_sha256", "new_sha256", "reason")
+    list_select_related = ("by",)
+    search_fields = ("old_sha256", "new_sha256", "reason")
+    readonly_fields = ("at", "by", "old_sha256", "new_sha256", "new", "reason")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

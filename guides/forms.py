@@ -83,3 +83,69 @@ class ScreenshotForm(forms.ModelForm):
             message = _('This image is already stored as <a href="{}">{}</a>; use that one.')
             raise ValidationError(format_html(message, url, existing))
         self.instance = Screenshot.store(upload, kind=kind)
+
+
+def _boxes(text):
+    """Rectangles from lines of "left, top, right, bottom" (pixels); ValidationError otherwise."""
+    boxes = []
+    for line in filter(None, (line.strip() for line in text.splitlines())):
+        parts = [part.strip() for part in line.replace(";", ",").split(",")]
+        if len(parts) != 4 or not all(part.isdigit() and len(part) <= 6 for part in parts):
+            raise ValidationError(
+                _("“%(line)s” is not four numbers: left, top, right, bottom."),
+                code="bad_box",
+                params={"line": line[:60]},
+            )
+        boxes.append(tuple(int(part) for part in parts))
+    return boxes
+
+
+class ScreenshotReplaceForm(forms.Form):
+    """A replacement for a screenshot everywhere, stored through Screenshot.store()."""
+
+    upload = forms.FileField(
+        label=_("replacement image"), help_text=_("A PNG, JPEG or WebP image.")
+    )
+    redactions = forms.CharField(
+        label=_("areas to black out"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Optional. One rectangle per line, in pixels of the upright image: "
+            "left, top, right, bottom."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why the image must go everywhere, e.g. “shows an editor’s name”. Logged."),
+    )
+
+    def __init__(self, *args, screenshot, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.screenshot = screenshot
+        self.replacement = None
+
+    def clean_redactions(self):
+        return _boxes(self.cleaned_data["redactions"])
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.errors:
+            return cleaned_data
+        old = self.screenshot
+        try:
+            new = Screenshot.store(
+                cleaned_data["upload"],
+                cleaned_data["redactions"],
+                kind=old.kind,
+                label=old.label,
+            )
+        except ValidationError as error:
+            self.add_error("upload", error)
+            return cleaned_data
+        if new.pk == old.pk:
+            self.add_error("upload", _("This is the same image; choose another file."))
+        self.replacement = new
+        return cleaned_data

@@ -2,7 +2,8 @@
 
 - Editor: writes drafts (new draft, fields, steps, sources, screenshots), marks versions verified.
 - Translator: changes only the non-German translations of drafts (texts and screenshots).
-- Publisher: everything an Editor does, plus publishing and discarding drafts, platforms, regions.
+- Publisher: everything an Editor does, plus publishing and discarding drafts, platforms, regions,
+  and replacing a screenshot everywhere (data protection).
 
 Published and archived versions are read-only for everyone; the admin enforces that.
 """
@@ -56,6 +57,8 @@ GROUP_PERMISSIONS = {
         "guides.change_platform",
         "guides.add_region",
         "guides.change_region",
+        "guides.replace_screenshot",  # in published and archived versions too (data protection)
+        "guides.view_screenshotreplacement",
     ],
 }
 

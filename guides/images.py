@@ -69,10 +69,24 @@ def clean_image(data, redactions=()):
         except Exception:
             raise _not_an_image() from None
     _black_out(pixels, redactions)
+    return _encoded(pixels, image_format), CheckedImage(image_format, *pixels.size)
+
+
+def variants(data, sizes):
+    """Smaller and WebP copies of a cleaned image: (width, format, bytes) for each
+    (width, format) in `sizes`, decoding `data` once. Same input, same bytes."""
+    with _opened(data) as image:
+        for width, image_format in sizes:
+            height = max(1, round(image.height * width / image.width))
+            copy = image.resize((width, height), Image.Resampling.LANCZOS)
+            yield width, image_format, _encoded(copy, image_format)
+
+
+def _encoded(image, image_format):
     output = io.BytesIO()
     options = {"JPEG": {"quality": 90, "optimize": True}, "WEBP": {"quality": 90}}
-    pixels.save(output, format=image_format, **options.get(image_format, {"optimize": True}))
-    return output.getvalue(), CheckedImage(image_format, *pixels.size)
+    image.save(output, format=image_format, **options.get(image_format, {"optimize": True}))
+    return output.getvalue()
 
 
 def _black_out(image, boxes):

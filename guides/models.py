@@ -10,7 +10,13 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.core.files.base import ContentFile
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    URLValidator,
+    validate_comma_separated_integer_list,
+)
 from django.db import models, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
@@ -726,53 +732,270 @@ class Screenshot(StoredTexts):
 
     file = models.ImageField(_("file"), upload_to=_screenshot_path)
     sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True, editable=False)
+    source_sha256 = models.CharField(
+        _("SHA-256 of the upload"),
+        max_length=64,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text=_("The file as it was uploaded, before it was cleaned; that file is not kept."),
+    )
     width = models.PositiveIntegerField(_("width"), editable=False)
     height = models.PositiveIntegerField(_("height"), editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.SCREENSHOT)
     label = models.CharField(
         _("label"), max_length=200, blank=True, help_text=_("For editors, to find it again.")
     )
+    # Comma-separated, not a JSONField: that field's system check opens a database connection,
+    # which would create a missing SQLite file before migrate_on_start can refuse to.
+    variants = models.CharField(
+        _("variant widths"),
+        max_length=100,
+        blank=True,
+        editable=False,
+        validators=[validate_comma_separated_integer_list],
+        help_text=_("Widths in pixels of the smaller and WebP copies made for readers."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    # Widths of the copies readers' browsers choose from (only those smaller than the image).
+    VARIANT_WIDTHS = (480, 960, 1600)
 
     class Meta:
         ordering = ("-created_at",)
         verbose_name = _("screenshot")
         verbose_name_plural = _("screenshots")
+        permissions = [("replace_screenshot", _("Can replace a screenshot everywhere"))]
 
     def __str__(self):
         return self.label or self.file.name
 
+    @property
+    def variant_widths(self):
+        """The widths made for readers, smallest first; empty until make_variants() ran."""
+        return [int(width) for width in self.variants.split(",") if width]
+
+    @variant_widths.setter
+    def variant_widths(self, widths):
+        self.variants = ",".join(str(width) for width in widths)
+
+    @property
+    def format(self):
+        """Pillow's name of the file's format ("PNG", "JPEG", "WEBP")."""
+        extension = self.file.name.rsplit(".", 1)[-1].lower()
+        return {ext: name for name, ext in self.FORMATS.items()}[extension]
+
+    def variant_names(self, widths=None):
+        """{(width, format): name} of the copies made from the file (the file itself not among
+        them). Named from the content hash, so a name never holds other bytes."""
+        if widths is None:
+            widths = self.variant_widths
+        folder = self.file.name.rsplit("/", 1)[0]
+        return {
+            (width, image_format): f"{folder}/{self.sha256}-{width}w.{self.FORMATS[image_format]}"
+            for width in widths
+            for image_format in dict.fromkeys(("WEBP", self.format))
+            if (width, image_format) != (self.width, self.format)
+        }
+
+    def make_variants(self):
+        """Write the smaller and WebP copies once (skipping those already there) and note their
+        widths on the row, so that pages list them without looking at the storage."""
+        widths = [width for width in self.VARIANT_WIDTHS if width < self.width] + [self.width]
+        storage = self.file.storage
+        missing = {
+            size: name
+            for size, name in self.variant_names(widths).items()
+            if not storage.exists(name)
+        }
+        if missing:
+            with self.file.storage.open(self.file.name, "rb") as file:
+                data = file.read()
+            for width, image_format, content in images.variants(data, missing):
+                storage.save(missing[width, image_format], ContentFile(content))
+        self.variant_widths = widths
+        self.save(update_fields=["variants"])
+
+    def srcset(self, image_format=None):
+        """The srcset of the copies in `image_format` (the file's own by default), widest last."""
+        image_format = image_format or self.format
+        names = self.variant_names()
+        url = self.file.storage.url
+        return ", ".join(
+            f"{url(names.get((width, image_format), self.file.name))} {width}w"
+            for width in self.variant_widths
+        )
+
+    def webp_srcset(self):
+        return self.srcset("WEBP") if self.format != "WEBP" else ""
+
+    def file_names(self):
+        """The stored file and every copy that may have been made of it."""
+        widths = [width for width in self.VARIANT_WIDTHS if width < self.width] + [self.width]
+        return [self.file.name, *self.variant_names(widths).values()]
+
+    def delete_files(self):
+        storage = self.file.storage
+        for name in self.file_names():
+            if storage.exists(name):
+                storage.delete(name)
+
+    @classmethod
+    def referencing_columns(cls):
+        """Every Step column that points to a screenshot: the field and each language's copy
+        (from modeltranslation's registry)."""
+        from modeltranslation.translator import translator
+
+        translated = translator.get_options_for_model(Step).all_fields["screenshot"]
+        return ["screenshot", *sorted(field.name for field in translated)]
+
+    @classmethod
+    def referenced_ids(cls):
+        """Ids of the screenshots any step of any version (draft, published, archived) shows."""
+        ids = set()
+        for column in cls.referencing_columns():
+            # rewrite(False): modeltranslation would read "screenshot" as the active language's.
+            steps = Step.objects.rewrite(False).filter(**{f"{column}__isnull": False})
+            ids.update(steps.values_list(f"{column}_id", flat=True))
+        return ids
+
+    def replace_everywhere(self, new, by, reason):
+        """Point every step of every version to `new` instead, then delete this image.
+
+        The one deliberate exception to "published versions never change": an image that
+        leaks personal data must go from archived and published versions too. One transaction;
+        the files go once it has committed. Returns the ScreenshotReplacement logged.
+        """
+        if new.pk == self.pk:
+            raise ValidationError(
+                _("The replacement is the same image; nothing would change."), code="same"
+            )
+        with transaction.atomic():
+            for column in self.referencing_columns():
+                Step.objects.rewrite(False).filter(**{column: self}).update(**{column: new})
+            replacement = ScreenshotReplacement.objects.create(
+                old_sha256=self.sha256, new=new, new_sha256=new.sha256, by=by, reason=reason
+            )
+            transaction.on_commit(self.delete_files)
+            self.delete()
+        return replacement
+
     @classmethod
     def stored_copy(cls, fileobj):
-        """The Screenshot that already holds these exact bytes, or None. Leaves `fileobj` at 0.
+        """The Screenshot stored from (or as) these exact bytes, or None. Leaves `fileobj` at 0.
 
         Raises ValidationError, without reading it, when the file is larger than images accepted.
         """
         digest = hashlib.sha256(images.read_limited(fileobj)).hexdigest()
         fileobj.seek(0)
-        return cls.objects.filter(sha256=digest).first()
+        return cls.stored_copy_of(digest)
 
     @classmethod
-    def store(cls, fileobj, **fields):
-        """The Screenshot for these bytes: the existing one if the same image was stored before.
+    def stored_copy_of(cls, digest):
+        """The Screenshot stored as, or cleaned from, the bytes with this SHA-256, or None."""
+        return cls.objects.filter(Q(sha256=digest) | Q(source_sha256=digest)).first()
+
+    @classmethod
+    def store(cls, fileobj, redactions=(), **fields):
+        """The Screenshot for this upload: the existing one if the same image was stored before.
+
+        Only the cleaned image is stored (guides.images.clean_image: no metadata, upright, sRGB,
+        `redactions` blacked out) and named by its own hash; the upload itself never reaches
+        storage. The upload's hash is kept too, so that the same file (a content pack's image,
+        named by the hash of the pack's file) finds its stored copy again.
 
         Raises ValidationError when the bytes are not a PNG, JPEG or WebP image within the limits
-        of guides.images.
+        of guides.images, or a redaction box is not a rectangle.
         """
-        from django.core.files.base import ContentFile
-
         data = images.read_limited(fileobj)
-        digest = hashlib.sha256(data).hexdigest()
+        source = hashlib.sha256(data).hexdigest()
+        if not redactions:
+            existing = cls.stored_copy_of(source)
+            if existing:
+                return existing
+        cleaned, checked = images.clean_image(data, redactions)
+        digest = hashlib.sha256(cleaned).hexdigest()
         existing = cls.objects.filter(sha256=digest).first()
         if existing:
             return existing
-        checked = images.check_image(data)
-        screenshot = cls(sha256=digest, width=checked.width, height=checked.height, **fields)
+        screenshot = cls(
+            sha256=digest,
+            source_sha256="" if redactions else source,
+            width=checked.width,
+            height=checked.height,
+            **fields,
+        )
         name = _screenshot_path(screenshot, f"{digest}.{checked.extension}")
         if screenshot.file.storage.exists(name):
             # Left behind by an earlier attempt; same name means same bytes.
             screenshot.file.name = name
         else:
-            screenshot.file.save(name, ContentFile(data), save=False)
+            screenshot.file.save(name, ContentFile(cleaned), save=False)
         screenshot.save()
+        screenshot.make_variants()
         return screenshot
+
+    def reencode(self):
+        """Clean a file stored before uploads were cleaned: store the cleaned bytes under their
+        own hash and point this row to them, keeping the old hash as the upload's. The old file
+        is deleted only after the row points to the new one. Returns the row that now holds the
+        image (another one, with every reference moved to it, if it was stored already)."""
+        old_names = self.file_names()
+        with self.file.storage.open(self.file.name, "rb") as file:
+            data = file.read()
+        cleaned, checked = images.clean_image(data)
+        digest = hashlib.sha256(cleaned).hexdigest()
+        if digest == self.sha256:
+            self.make_variants()
+            return self
+        existing = Screenshot.objects.filter(sha256=digest).first()
+        if existing:
+            reason = "clean_screenshots: the same image as another once both were cleaned"
+            self.replace_everywhere(existing, by=None, reason=reason)
+            return existing
+        name = _screenshot_path(Screenshot(sha256=digest), f"x.{checked.extension}")
+        if not self.file.storage.exists(name):
+            name = self.file.storage.save(name, ContentFile(cleaned))
+        self.source_sha256 = self.source_sha256 or self.sha256
+        self.sha256, self.width, self.height = digest, checked.width, checked.height
+        self.file.name, self.variant_widths = name, []
+        self.save()
+        self.make_variants()
+        storage = self.file.storage
+        for old in old_names:
+            if storage.exists(old):
+                storage.delete(old)
+        return self
+
+
+class ScreenshotReplacement(models.Model):
+    """A screenshot replaced everywhere it was shown (data protection), and by whom and why."""
+
+    at = models.DateTimeField(_("replaced at"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("replaced by"),
+    )
+    reason = models.TextField(_("reason"))
+    old_sha256 = models.CharField(_("SHA-256 of the removed image"), max_length=64)
+    new_sha256 = models.CharField(_("SHA-256 of the replacement"), max_length=64)
+    new = models.ForeignKey(
+        Screenshot,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("replacement"),
+    )
+
+    class Meta:
+        ordering = ("-at",)
+        verbose_name = _("screenshot replacement")
+        verbose_name_plural = _("screenshot replacements")
+
+    def __str__(self):
+        return f"{self.old_sha256[:12]} → {self.new_sha256[:12]}"

@@ -110,14 +110,16 @@ def small_pack(image_sha):
 class PackFolder:
     """A pack in a temporary folder: `write(data)` saves content.json beside its image."""
 
-    def __init__(self, testcase):
+    def __init__(self, testcase, image=None, extension="png"):
         self.path = Path(tempfile.mkdtemp(prefix="test-pack-"))
         testcase.addCleanup(shutil.rmtree, self.path, ignore_errors=True)
-        self.image = image_bytes()
+        self.image = image or image_bytes()
         self.image_sha = hashlib.sha256(self.image).hexdigest()
         (self.path / "images").mkdir()
-        (self.path / "images" / f"{self.image_sha}.png").write_bytes(self.image)
+        (self.path / "images" / f"{self.image_sha}.{extension}").write_bytes(self.image)
         self.data = small_pack(self.image_sha)
+        for image_data in self.data["images"]:
+            image_data["file"] = f"images/{self.image_sha}.{extension}"
         self.write()
 
     def write(self, data=None, text=None):

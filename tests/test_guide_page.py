@@ -211,16 +211,25 @@ class StaleNoticeTests(TestCase):
 
 
 class ScreenshotTests(TemporaryMediaMixin, TestCase):
-    def test_screenshot_has_size_alt_text_and_lazy_loading(self):
+    def test_screenshots_have_size_alt_text_and_load_lazily_after_the_first(self):
         guide = make_guide(steps=0, published=False)
-        shot = make_screenshot(size=(120, 80))
-        add_step(guide.draft, screenshot_de=shot, screenshot_alt_de="Das Menü Ich")
+        first = make_screenshot(size=(120, 80))
+        second = make_screenshot(size=(120, 80), color="blue")
+        add_step(guide.draft, screenshot_de=first, screenshot_alt_de="Das Menü Ich")
+        add_step(guide.draft, position=2, screenshot_de=second, screenshot_alt_de="Der Schalter")
         guide.draft.publish()
         response = self.client.get(_page(guide))
+        sizes = "(max-width: 48rem) calc(100vw - 2rem), 46rem"
         self.assertContains(
             response,
-            f'<img src="{shot.file.url}" width="120" height="80" alt="Das Menü Ich" '
-            'loading="lazy">',
+            f'<img src="{first.file.url}" srcset="{first.file.url} 120w" sizes="{sizes}" '
+            'width="120" height="80" alt="Das Menü Ich">',
+            html=True,
+        )
+        self.assertContains(
+            response,
+            f'<img src="{second.file.url}" srcset="{second.file.url} 120w" sizes="{sizes}" '
+            'width="120" height="80" alt="Der Schalter" loading="lazy">',
             html=True,
         )
         self.assertNotContains(response, "Schematische Darstellung")
@@ -242,7 +251,7 @@ class ScreenshotTests(TemporaryMediaMixin, TestCase):
         self.assertContains(response, "<figcaption>Schematische Darstellung</figcaption>")
         response = self.client.get(_page(guide) + "?labels=en")
         self.assertContains(response, english.file.url)
-        self.assertContains(response, 'alt="Switch" loading="lazy" lang="en"')
+        self.assertContains(response, 'alt="Switch" lang="en"')
 
 
 class GuideQueryCountTests(TemporaryMediaMixin, TestCase):
