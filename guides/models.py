@@ -726,6 +726,14 @@ class Screenshot(StoredTexts):
 
     file = models.ImageField(_("file"), upload_to=_screenshot_path)
     sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True, editable=False)
+    source_sha256 = models.CharField(
+        _("SHA-256 of the upload"),
+        max_length=64,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text=_("The file as it was uploaded, before it was cleaned; that file is not kept."),
+    )
     width = models.PositiveIntegerField(_("width"), editable=False)
     height = models.PositiveIntegerField(_("height"), editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.SCREENSHOT)
@@ -744,35 +752,56 @@ class Screenshot(StoredTexts):
 
     @classmethod
     def stored_copy(cls, fileobj):
-        """The Screenshot that already holds these exact bytes, or None. Leaves `fileobj` at 0.
+        """The Screenshot stored from (or as) these exact bytes, or None. Leaves `fileobj` at 0.
 
         Raises ValidationError, without reading it, when the file is larger than images accepted.
         """
         digest = hashlib.sha256(images.read_limited(fileobj)).hexdigest()
         fileobj.seek(0)
-        return cls.objects.filter(sha256=digest).first()
+        return cls.stored_copy_of(digest)
 
     @classmethod
-    def store(cls, fileobj, **fields):
-        """The Screenshot for these bytes: the existing one if the same image was stored before.
+    def stored_copy_of(cls, digest):
+        """The Screenshot stored as, or cleaned from, the bytes with this SHA-256, or None."""
+        return cls.objects.filter(Q(sha256=digest) | Q(source_sha256=digest)).first()
+
+    @classmethod
+    def store(cls, fileobj, redactions=(), **fields):
+        """The Screenshot for this upload: the existing one if the same image was stored before.
+
+        Only the cleaned image is stored (guides.images.clean_image: no metadata, upright, sRGB,
+        `redactions` blacked out) and named by its own hash; the upload itself never reaches
+        storage. The upload's hash is kept too, so that the same file (a content pack's image,
+        named by the hash of the pack's file) finds its stored copy again.
 
         Raises ValidationError when the bytes are not a PNG, JPEG or WebP image within the limits
-        of guides.images.
+        of guides.images, or a redaction box is not a rectangle.
         """
         from django.core.files.base import ContentFile
 
         data = images.read_limited(fileobj)
-        digest = hashlib.sha256(data).hexdigest()
+        source = hashlib.sha256(data).hexdigest()
+        if not redactions:
+            existing = cls.stored_copy_of(source)
+            if existing:
+                return existing
+        cleaned, checked = images.clean_image(data, redactions)
+        digest = hashlib.sha256(cleaned).hexdigest()
         existing = cls.objects.filter(sha256=digest).first()
         if existing:
             return existing
-        checked = images.check_image(data)
-        screenshot = cls(sha256=digest, width=checked.width, height=checked.height, **fields)
+        screenshot = cls(
+            sha256=digest,
+            source_sha256="" if redactions else source,
+            width=checked.width,
+            height=checked.height,
+            **fields,
+        )
         name = _screenshot_path(screenshot, f"{digest}.{checked.extension}")
         if screenshot.file.storage.exists(name):
             # Left behind by an earlier attempt; same name means same bytes.
             screenshot.file.name = name
         else:
-            screenshot.file.save(name, ContentFile(data), save=False)
+            screenshot.file.save(name, ContentFile(cleaned), save=False)
         screenshot.save()
         return screenshot

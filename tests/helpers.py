@@ -10,7 +10,7 @@ from itertools import count
 
 from django.contrib.auth.models import Group, User
 from django.test import override_settings
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
 from guides.models import Guide, Platform, Region, Screenshot, Source, Step
 
@@ -33,6 +33,23 @@ def image_bytes(image_format="PNG", size=(40, 30), color="red", **save_options):
     output = io.BytesIO()
     Image.new("RGB", size, color).save(output, format=image_format, **save_options)
     return output.getvalue()
+
+
+def jpeg_with_gps(size=(60, 40), color="blue"):
+    """A JPEG carrying what a phone writes: GPS position, camera make and model, a comment,
+    and an orientation tag saying it must be turned 90° to be upright."""
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110], exif[0x0112] = "Camera Maker", "Model X", 6
+    exif[0x8825] = {1: "N", 2: (52.0, 31.0, 12.5), 3: "E", 4: (13.0, 24.0, 1.0)}
+    return image_bytes("JPEG", size, color, exif=exif, comment=b"Jane Doe's phone")
+
+
+def png_with_text(size=(40, 30), color="green"):
+    """A PNG with author and e-mail text chunks and HTML appended after its end."""
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "Jane Doe")
+    info.add_itxt("E-mail", "jane@example.com")
+    return image_bytes("PNG", size, color, pnginfo=info) + b"<html>Jane Doe</html>"
 
 
 def huge_png(width, height):

@@ -8,6 +8,7 @@ from unittest import mock
 from django.core.management import CommandError
 from django.test import TestCase
 
+from guides.images import clean_image
 from guides.models import Guide, GuideVersion, Screenshot, Step
 
 from .content_pack_helpers import (
@@ -46,10 +47,10 @@ class ContentPackLoadingTests(TemporaryMediaMixin, TestCase):
         self.assertEqual([str(s.key) for s in steps], list(STEP_KEYS))
         self.assertEqual([s.position for s in steps], [1, 2])
         self.assertEqual(steps[0].menu_items("en"), ["Me", "Settings"])
-        self.assertEqual(steps[0].screenshot_de.sha256, self.pack.image_sha)
+        self.assertEqual(steps[0].screenshot_de.source_sha256, self.pack.image_sha)
         self.assertIsNone(steps[0].screenshot_en)
         self.assertEqual(steps[0].screenshot_de.kind, Screenshot.Kind.ILLUSTRATION)
-        self.assertEqual(steps[0].screenshot_de.file.read(), self.pack.image)
+        self.assertEqual(steps[0].screenshot_de.file.read(), clean_image(self.pack.image)[0])
         self.assertEqual(Screenshot.objects.count(), 1)  # shared by both versions
 
     def test_empty_translations_fall_back_to_german(self):

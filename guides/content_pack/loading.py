@@ -106,6 +106,27 @@ class _Images:
                 raise ContentPackError([f"{image['path']}: {' '.join(error.messages)}"]) from None
         return self.stored[sha256]
 
+    def as_stored(self, version):
+        """The pack's `version` with its images named as the site stores them, to compare.
+
+        A pack names an image by the hash of its file; the site stores the cleaned image
+        under the hash of the result and remembers the file's hash (Screenshot.source_sha256).
+        """
+        stored = {}
+        for step in version["steps"]:
+            for sha in filter(None, step["screenshot"].values()):
+                if sha not in stored:
+                    copy = Screenshot.stored_copy_of(sha)
+                    stored[sha] = copy.sha256 if copy else sha
+        steps = [
+            {
+                **step,
+                "screenshot": {code: stored.get(sha) for code, sha in step["screenshot"].items()},
+            }
+            for step in version["steps"]
+        ]
+        return {**version, "steps": steps}
+
 
 def _load_guide(platform, data, regions, images, report):
     name = f"{platform.slug}/{data['slug']}"
@@ -122,7 +143,7 @@ def _load_guide(platform, data, regions, images, report):
             "sources", *(f"steps__screenshot_{code}" for code in LANGUAGE_CODES)
         )
     }
-    conflict = _conflict(data["versions"], stored)
+    conflict = _conflict([images.as_stored(v) for v in data["versions"]], stored)
     if conflict:
         report.conflicts.append(f"{name}: {conflict}; the guide was left as it is")
         return
