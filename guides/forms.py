@@ -158,7 +158,10 @@ class BaseStepForm(forms.ModelForm):
             field = self.fields.get(f"upload_{code}")
             if field is None:
                 continue
-            field.label = format_lazy("{} [{}]", _("image"), code)
+            field.label = format_lazy("{} [{}]", _("Upload an image"), code)
+            stored = self.fields.get(f"screenshot_{code}")
+            if stored is not None:
+                stored.label = format_lazy("{} [{}]", _("Or choose a stored screenshot"), code)
             # modeltranslation's classes put the upload of each language into its tab.
             field.widget.attrs["class"] = f"mt mt-field-upload-{code}"
             screenshot = getattr(self.instance, f"screenshot_{code}", None)
