@@ -261,6 +261,11 @@ class StepInline(DraftInlineMixin, TranslationStackedInline):
     class Media:
         js = ("admin-extra/redact.js",)
 
+    def get_queryset(self, request):
+        # Each step shows a thumbnail per language: no query per step and language.
+        screenshots = (f"screenshot_{code}" for code, _name in settings.LANGUAGES)
+        return super().get_queryset(request).select_related(*screenshots)
+
     def has_change_permission(self, request, obj=None):
         translates = _is_draft(obj) and _translator_only(request)
         return translates or super().has_change_permission(request, obj)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from guides.models import Screenshot
@@ -70,6 +72,29 @@ class StepScreenshotTests(StepScreenshotTestCase):
         shot = self.step.screenshot_en
         self.assertEqual((shot.width, shot.height), (320, 200))
         self.assertEqual(self.step.screenshot_de, self.previous)
+
+    def test_a_new_step_gets_its_screenshot_uploaded_with_it(self):
+        data = change_form_data(self.client.get(change_url(self.draft)))
+        data["steps-TOTAL_FORMS"] = "3"
+        data.update(
+            {
+                "steps-2-position": "3",
+                "steps-2-device": "both",
+                "steps-2-instruction_de": "Neuer Schritt",
+                "steps-2-version": str(self.draft.pk),
+                "steps-2-upload_de": _upload(image_bytes(size=(64, 48))),
+                "steps-2-screenshot_alt_de": "Der neue Schalter.",
+            }
+        )
+        self.assertEqual(self.client.post(change_url(self.draft), data).status_code, 302)
+        self.assertEqual(self.draft.steps.get(position=3).screenshot_de.width, 64)
+
+    def test_the_change_page_does_not_query_per_step_and_language(self):
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get(change_url(self.draft))
+        screenshot_queries = [q for q in queries if 'FROM "guides_screenshot"' in q["sql"]]
+        # The admin's label next to the one filled raw-id field; thumbnails come with the steps.
+        self.assertEqual(len(screenshot_queries), 1)
 
     def test_the_step_shows_a_thumbnail_of_its_stored_screenshot(self):
         response = self.client.get(change_url(self.draft))
