@@ -8,6 +8,7 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
+from guides.models import Screenshot
 from tests.admin_helpers import change_url
 from tests.browser.test_admin_browser import _note_console_error
 from tests.helpers import make_guide, make_user
@@ -100,3 +101,21 @@ class RedactionInBrowserTests:
         assert problems == []
         page.locator(".ui-tabs-nav a[href$='steps-0-upload_de']").click()
         widget.screenshot(path=WIDGET_AFTER_SAVE)
+
+    def test_the_screenshot_add_form_blacks_out_a_box_too(self, live_server, page, tmp_path):
+        make_user("anna", groups=["Editor"])
+        original = _striped_png(tmp_path / "konto.png", size=(200, 100))
+        _log_in(page, live_server)
+        page.goto(f"{live_server.url}/admin/guides/screenshot/add/")
+        page.set_input_files("input[name=upload]", str(tmp_path / "konto.png"))
+        canvas = page.locator(".screenshot-upload canvas")
+        expect(canvas).to_be_visible()
+        _drag(page, canvas, (0.5, 0.0), (1.0, 1.0))
+        assert page.input_value("input[name=redactions]") == "[[100,0,200,100]]"
+        page.click("input[name=_save]")
+        expect(page.locator(".messagelist .success")).to_be_visible()
+
+        with Screenshot.objects.get().file.open("rb") as file:
+            stored = Image.open(io.BytesIO(file.read())).convert("RGB")
+        assert stored.crop((0, 0, 100, 100)).tobytes() == original.crop((0, 0, 100, 100)).tobytes()
+        assert stored.crop((100, 0, 200, 100)).tobytes() == bytes(100 * 100 * 3)
