@@ -26,7 +26,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInl
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 
-from .forms import GuideVersionForm, ScreenshotForm, ScreenshotReplaceForm
+from .forms import GuideVersionForm, ScreenshotForm, ScreenshotReplaceForm, StepForm
 from .models import (
     CannotPublish,
     Guide,
@@ -239,22 +239,50 @@ class DraftInlineMixin:
         return _is_draft(obj) and super().has_delete_permission(request, obj)
 
 
+def _upload_fields(code):
+    """StepForm's fields that upload the screenshot of one language."""
+    return (f"upload_{code}", f"redactions_{code}")
+
+
 class StepInline(DraftInlineMixin, TranslationStackedInline):
     model = Step
+    form = StepForm
     extra = 0
-    fields = (
+    model_fields = (
         "position", "device", "instruction", "menu_path", "target_value",
         "needs_confirmation", "screenshot", "screenshot_alt",
     )  # fmt: skip
+    # Uploading is the common way; the screenshot field below picks an image stored before.
+    fields = (
+        *model_fields[:-2],
+        *(name for code, _name in settings.LANGUAGES for name in _upload_fields(code)),
+        *model_fields[-2:],
+    )
     raw_id_fields = ("screenshot",)
+
+    class Media:
+        js = ("admin-extra/redact.js",)
+
+    def get_queryset(self, request):
+        # Each step shows a thumbnail per language: no query per step and language.
+        screenshots = (f"screenshot_{code}" for code, _name in settings.LANGUAGES)
+        return super().get_queryset(request).select_related(*screenshots)
 
     def has_change_permission(self, request, obj=None):
         translates = _is_draft(obj) and _translator_only(request)
         return translates or super().has_change_permission(request, obj)
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if not self.has_change_permission(request, obj):
+            return [name for name in fields if not name.startswith(("upload_", "redactions_"))]
+        if _translator_only(request):
+            return [name for name in fields if name not in _upload_fields(settings.LANGUAGE_CODE)]
+        return fields
+
     def get_readonly_fields(self, request, obj=None):
         if _translator_only(request):
-            return _source_only(Step, self.fields)
+            return _source_only(Step, self.model_fields)
         return super().get_readonly_fields(request, obj)
 
 
@@ -461,10 +489,11 @@ class ScreenshotAdmin(SelectedIdsMixin, admin.ModelAdmin):
 
     class Media:
         css = EXTRA_CSS
+        js = ("admin-extra/redact.js",)
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ("upload", "kind", "label")
+            return ("upload", "redactions", "kind", "label")
         return ("image", "kind", "label", ("width", "height"), "sha256", "used_in")
 
     def get_urls(self):

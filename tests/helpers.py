@@ -69,6 +69,51 @@ def huge_png(width, height):
     )
 
 
+NOT_AN_IMAGE = "not a complete PNG, JPEG or WebP image"
+
+
+def bad_image_files():
+    """Files an editor might try as a screenshot and that must be refused.
+
+    (what it is, file name, bytes, words of the expected message). Every name claims an accepted
+    format, so a refusal can only come from reading the content.
+    """
+    png = image_bytes("PNG", size=(200, 150), color="blue")
+    jpeg = image_bytes("JPEG", size=(200, 150), color="blue")
+    webp = image_bytes("WEBP", size=(200, 150), color="blue")
+    broken_crc = bytearray(png)
+    broken_crc[29] ^= 0xFF  # the IHDR chunk's checksum
+    scrambled = png[:60] + bytes(byte ^ 0x5A for byte in png[60:-12]) + png[-12:]
+    heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script/></svg>'
+    too_large = image_bytes(size=(10, 10)) + b"\0" * (10 * 1024 * 1024)
+    return [
+        ("SVG", "schalter.png", svg, NOT_AN_IMAGE),
+        ("GIF", "schalter.png", image_bytes("GIF"), NOT_AN_IMAGE),
+        ("HEIC", "schalter.jpg", heic, NOT_AN_IMAGE),
+        ("PDF", "schalter.png", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", NOT_AN_IMAGE),
+        ("HTML renamed", "schalter.png", b"<html><script>alert(1)</script></html>", NOT_AN_IMAGE),
+        ("HTML before a PNG", "schalter.png", b"<html>" + png, NOT_AN_IMAGE),
+        ("BMP", "schalter.webp", image_bytes("BMP"), NOT_AN_IMAGE),
+        ("TIFF", "schalter.png", image_bytes("TIFF"), NOT_AN_IMAGE),
+        ("ICO", "schalter.png", image_bytes("ICO", size=(16, 16)), NOT_AN_IMAGE),
+        ("truncated PNG", "schalter.png", png[: len(png) // 2], NOT_AN_IMAGE),
+        ("truncated JPEG", "schalter.jpg", jpeg[: len(jpeg) // 2], NOT_AN_IMAGE),
+        ("truncated WebP", "schalter.webp", webp[: len(webp) // 2], NOT_AN_IMAGE),
+        ("PNG signature only", "schalter.png", png[:8], NOT_AN_IMAGE),
+        ("JPEG start marker only", "schalter.jpg", b"\xff\xd8\xff", NOT_AN_IMAGE),
+        ("PNG with a broken checksum", "schalter.png", bytes(broken_crc), NOT_AN_IMAGE),
+        ("PNG with scrambled pixels", "schalter.png", scrambled, NOT_AN_IMAGE),
+        ("random bytes", "schalter.png", bytes(range(256)) * 4, NOT_AN_IMAGE),
+        ("empty file", "schalter.png", b"", "The submitted file is empty."),
+        ("no pixels", "schalter.png", huge_png(0, 0), NOT_AN_IMAGE),
+        ("no rows", "schalter.png", huge_png(640, 0), NOT_AN_IMAGE),
+        ("decompression bomb", "schalter.png", huge_png(30000, 30000), "more pixels than"),
+        ("just over the pixel limit", "schalter.png", huge_png(8000, 5001), "more pixels than"),
+        ("over the byte limit", "schalter.png", too_large, "images may have at most 10.0"),
+    ]
+
+
 def make_user(username=None, groups=(), **fields):
     """A staff user, member of the named groups (e.g. "Editor", "Publisher")."""
     user = User.objects.create_user(
