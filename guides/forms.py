@@ -219,24 +219,27 @@ class ScreenshotForm(forms.ModelForm):
         # The file of a stored screenshot never changes: its name is its content.
         self.fields["upload"].required = self.instance.pk is None
 
-    def clean(self):
-        cleaned_data = super().clean()
-        upload = cleaned_data.get("upload")
+    def _post_clean(self):
+        # The model's own rules (e.g. no control characters in the label) come first: a form
+        # that is refused stores no image.
+        super()._post_clean()
+        upload = self.cleaned_data.get("upload")
         if upload and not self.errors:
             try:
-                boxes = parse_redactions(cleaned_data.get("redactions"))
-                self._store(upload, boxes, cleaned_data["kind"])
+                boxes = parse_redactions(self.cleaned_data.get("redactions"))
+                self._store(upload, boxes)
             except ValidationError as error:
                 self.add_error("upload", error)
-        return cleaned_data
 
-    def _store(self, upload, boxes, kind):
+    def _store(self, upload, boxes):
         existing = None if boxes else Screenshot.stored_copy(upload)
         if existing:
             url = reverse("admin:guides_screenshot_change", args=[existing.pk])
             message = _('This image is already stored as <a href="{}">{}</a>; use that one.')
             raise ValidationError(format_html(message, url, existing))
-        self.instance = Screenshot.store(upload, redactions=boxes, kind=kind)
+        unsaved = self.instance
+        self.instance = Screenshot.store(upload, redactions=boxes, kind=unsaved.kind)
+        self.instance.kind, self.instance.label = unsaved.kind, unsaved.label
 
 
 def _boxes(text):
