@@ -528,6 +528,7 @@ class ScreenshotAdmin(SelectedIdsMixin, admin.ModelAdmin):
             "form": form,
             "used_in": self.used_in(old),
             "preview": self.thumbnail(old),
+            "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/guides/screenshot/replace.html", context)
 

@@ -93,10 +93,10 @@ class ScreenshotUploadInput(forms.ClearableFileInput):
         return mark_safe(render_to_string(template_name, context))
 
 
-def upload_field(**kwargs):
+def upload_field(required=False, **kwargs):
     return forms.FileField(
         label=_("image"),
-        required=False,
+        required=required,
         widget=ScreenshotUploadInput,
         help_text=_("A PNG, JPEG or WebP image. Its metadata (e.g. GPS position) is removed."),
         **kwargs,
@@ -242,36 +242,11 @@ class ScreenshotForm(forms.ModelForm):
         self.instance.kind, self.instance.label = unsaved.kind, unsaved.label
 
 
-def _boxes(text):
-    """Rectangles from lines of "left, top, right, bottom" (pixels); ValidationError otherwise."""
-    boxes = []
-    for line in filter(None, (line.strip() for line in text.splitlines())):
-        parts = [part.strip() for part in line.replace(";", ",").split(",")]
-        if len(parts) != 4 or not all(part.isdigit() and len(part) <= 6 for part in parts):
-            raise ValidationError(
-                _("“%(line)s” is not four numbers: left, top, right, bottom."),
-                code="bad_box",
-                params={"line": line[:60]},
-            )
-        boxes.append(tuple(int(part) for part in parts))
-    return boxes
-
-
 class ScreenshotReplaceForm(forms.Form):
     """A replacement for a screenshot everywhere, stored through Screenshot.store()."""
 
-    upload = forms.FileField(
-        label=_("replacement image"), help_text=_("A PNG, JPEG or WebP image.")
-    )
-    redactions = forms.CharField(
-        label=_("areas to black out"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_(
-            "Optional. One rectangle per line, in pixels of the upright image: "
-            "left, top, right, bottom."
-        ),
-    )
+    upload = upload_field(required=True)
+    redactions = redactions_field()
     reason = forms.CharField(
         label=_("reason"),
         max_length=1000,
@@ -284,9 +259,6 @@ class ScreenshotReplaceForm(forms.Form):
         self.screenshot = screenshot
         self.replacement = None
 
-    def clean_redactions(self):
-        return _boxes(self.cleaned_data["redactions"])
-
     def clean(self):
         cleaned_data = super().clean()
         if self.errors:
@@ -295,7 +267,7 @@ class ScreenshotReplaceForm(forms.Form):
         try:
             new = Screenshot.store(
                 cleaned_data["upload"],
-                cleaned_data["redactions"],
+                parse_redactions(cleaned_data["redactions"]),
                 kind=old.kind,
                 label=old.label,
             )

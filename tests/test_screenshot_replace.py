@@ -107,7 +107,7 @@ class ScreenshotReplaceTests(TemporaryMediaMixin, AdminTestCase):
 
     def test_boxes_are_blacked_out_in_the_replacement(self):
         white = image_bytes("PNG", size=(200, 100), color=(255, 255, 255))
-        self.replace(white, redactions="10, 10, 60, 40\n100,50,120,60")
+        self.replace(white, redactions="[[10, 10, 60, 40], [100, 50, 120, 60]]")
 
         with Image.open(Screenshot.objects.get().file.path) as image:
             self.assertEqual(image.getpixel((20, 20)), (0, 0, 0))
@@ -115,10 +115,20 @@ class ScreenshotReplaceTests(TemporaryMediaMixin, AdminTestCase):
             self.assertEqual(image.getpixel((80, 20)), (255, 255, 255))
 
     def test_a_bad_box_is_a_form_error_and_nothing_changes(self):
-        response = self.replace(redactions="left, top")
+        response = self.replace(redactions='[["left", "top"]]')
 
-        self.assertContains(response, "is not four numbers")
+        self.assertContains(response, "could not be read")
         self.assertEqual(list(Screenshot.objects.all()), [self.leaked])
+
+    def test_the_page_offers_the_box_editor_of_the_upload(self):
+        self.client.force_login(self.publisher)
+        response = self.client.get(
+            reverse("admin:guides_screenshot_replace", args=[self.leaked.pk])
+        )
+
+        self.assertContains(response, "admin-extra/redact")
+        self.assertContains(response, 'name="redactions"')
+        self.assertContains(response, "data-redact")
 
     def test_a_file_that_is_not_an_image_is_a_form_error_and_nothing_changes(self):
         response = self.replace(b"<svg></svg>")
