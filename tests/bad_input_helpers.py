@@ -5,9 +5,6 @@ Every case of the corpus checks the same two promises: the answer is a 4xx or a 
 """
 
 import hashlib
-import struct
-import zlib
-from functools import cache
 from pathlib import Path
 
 from django.conf import settings
@@ -49,31 +46,3 @@ def assert_no_server_error(response):
     assert response.status_code < 500, (
         f"{response.status_code}, raised {exc_info and exc_info[1]!r}"
     )
-
-
-def _chunk(kind, data):
-    body = kind + data
-    return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-
-@cache
-def black_png(width, height):
-    """A valid 1-bit PNG of width x height black pixels, built without holding it decoded.
-
-    Zeros compress about a thousand times, so 30000 x 30000 pixels are about 110 KB of file.
-    """
-    row = bytes(1 + (width + 7) // 8)  # filter byte, then the pixels
-    compressor = zlib.compressobj(9)
-    chunks = [compressor.compress(row) for _ in range(height)]
-    idat = b"".join(chunks) + compressor.flush()
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    signature = b"\x89PNG\r\n\x1a\n"
-    return signature + _chunk(b"IHDR", header) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
-
-
-def padded_png(size):
-    """A small valid PNG grown to `size` bytes by a private ancillary chunk, which viewers skip."""
-    image = black_png(8, 8)
-    padding = size - len(image) - 12
-    end = image.rindex(b"IEND") - 4
-    return image[:end] + _chunk(b"prVt", bytes(padding)) + image[end:]

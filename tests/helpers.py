@@ -6,6 +6,7 @@ import shutil
 import struct
 import tempfile
 import zlib
+from functools import cache
 from itertools import count
 
 from django.contrib.auth.models import Group, User
@@ -52,21 +53,47 @@ def png_with_text(size=(40, 30), color="green"):
     return image_bytes("PNG", size, color, pnginfo=info) + b"<html>Jane Doe</html>"
 
 
+def _chunk(kind, data):
+    body = kind + data
+    return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+
 def huge_png(width, height):
     """A valid PNG header announcing width × height pixels, followed by one compressed row.
 
     A few hundred bytes on disk; decoding it fully would need width × height × 3 bytes.
     """
-
-    def chunk(kind, payload):
-        body = kind + payload
-        return struct.pack(">I", len(payload)) + body + struct.pack(">I", zlib.crc32(body))
-
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     rows = zlib.compress(b"\x00" + b"\x00" * width * 3)
     return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", rows)
+        + _chunk(b"IEND", b"")
     )
+
+
+@cache
+def black_png(width, height):
+    """A valid 1-bit PNG of width x height black pixels, built without holding it decoded.
+
+    Zeros compress about a thousand times, so 30000 x 30000 pixels are about 110 KB of file.
+    """
+    row = bytes(1 + (width + 7) // 8)  # filter byte, then the pixels
+    compressor = zlib.compressobj(9)
+    chunks = [compressor.compress(row) for _ in range(height)]
+    idat = b"".join(chunks) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    signature = b"\x89PNG\r\n\x1a\n"
+    return signature + _chunk(b"IHDR", header) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
+
+
+def padded_png(size):
+    """A small valid PNG grown to `size` bytes by a private ancillary chunk, which viewers skip."""
+    image = black_png(8, 8)
+    padding = size - len(image) - 12
+    end = image.rindex(b"IEND") - 4
+    return image[:end] + _chunk(b"prVt", bytes(padding)) + image[end:]
 
 
 NOT_AN_IMAGE = "not a complete PNG, JPEG or WebP image"

@@ -15,11 +15,9 @@ from PIL import Image
 from .admin_helpers import EnglishClient, change_form_data, change_url
 from .bad_input_helpers import (
     assert_no_server_error,
-    black_png,
-    padded_png,
     snapshot,
 )
-from .helpers import make_guide, make_platform
+from .helpers import black_png, make_guide, make_platform, padded_png
 
 HUGE = str(10**30)
 

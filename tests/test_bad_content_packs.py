@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError
 
-from .bad_input_helpers import black_png, padded_png, snapshot
+from .bad_input_helpers import snapshot
 from .content_pack_helpers import PackFolder, import_content
+from .helpers import black_png, padded_png
 
 HUGE = 10**30
 
