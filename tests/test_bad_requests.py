@@ -8,7 +8,7 @@ import pytest
 from django.templatetags.static import static
 
 from .bad_input_helpers import assert_no_server_error, quiet_client, snapshot
-from .helpers import make_guide, make_platform
+from .helpers import make_guide, make_platform, publish_draft
 
 GUIDE = "/de/linkedin/ai-training/"
 HUGE = str(10**30)
@@ -18,10 +18,7 @@ HUGE = str(10**30)
 def site(db):
     """A guide with an archived and a published version, so history and compare have work."""
     guide = make_guide(platform=make_platform(), slug="ai-training")
-    draft = guide.new_draft()
-    draft.change_note_de = "Neu."
-    draft.save()
-    draft.publish()
+    publish_draft(guide)
     return guide
 
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.test import Client
 
-from .helpers import make_guide, make_platform
+from .helpers import make_guide, make_platform, publish_draft
 
 GUIDE = "/{language}/linkedin/ai-training/"
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -40,10 +40,7 @@ RESPONSES = [
 @pytest.fixture
 def site(db):
     guide = make_guide(platform=make_platform(), slug="ai-training")
-    draft = guide.new_draft()
-    draft.change_note_de = "Neu."
-    draft.save()
-    draft.publish()
+    publish_draft(guide)
     return guide
 
 
