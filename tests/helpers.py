@@ -213,3 +213,12 @@ def publish_draft(guide, by=None, **fields):
     draft.save()
     draft.publish(by=by)
     return draft
+
+
+def make_guide_showing(screenshot, alt_de="Menü"):
+    """A published guide whose one step shows `screenshot` in German."""
+    guide = make_guide(steps=0, published=False)
+    add_step(guide.draft, screenshot_de=screenshot, screenshot_alt_de=alt_de)
+    guide.draft.publish()
+    guide.refresh_from_db()
+    return guide

@@ -7,17 +7,18 @@ from pathlib import Path
 from django.conf import settings
 from django.test import TestCase
 
-from tests.helpers import TemporaryMediaMixin, add_step, make_guide, make_screenshot
+from tests.helpers import (
+    TemporaryMediaMixin,
+    make_guide_showing,
+    make_screenshot,
+)
 
 
 class MediaTests(TemporaryMediaMixin, TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.shot = make_screenshot(size=(60, 40))
-        guide = make_guide(steps=0, published=False)
-        add_step(guide.draft, screenshot_de=cls.shot, screenshot_alt_de="Menü")
-        guide.draft.publish()
-        cls.guide = guide
+        cls.guide = make_guide_showing(cls.shot)
 
     def test_screenshot_on_a_guide_page_is_served_with_its_bytes_and_type(self):
         page = self.client.get(self.guide.get_absolute_url())

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.test import TestCase, TransactionTestCase, override_settings
 
-from tests.helpers import add_step, make_guide, make_screenshot
+from tests.helpers import make_guide_showing, make_screenshot
 from tests.s3_helpers import S3_ENDPOINT, bucket_keys, new_bucket, s3_storages
 
 
@@ -38,10 +38,7 @@ class MediaObjectStorageTests(S3MediaMixin, TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.shot = make_screenshot(size=(50, 20))
-        guide = make_guide(steps=0, published=False)
-        add_step(guide.draft, screenshot_de=cls.shot, screenshot_alt_de="Menü")
-        guide.draft.publish()
-        cls.guide = guide
+        cls.guide = make_guide_showing(cls.shot)
 
     def test_uploads_are_stored_in_the_bucket(self):
         self.assertIn(self.shot.file.name, bucket_keys(self.bucket))
