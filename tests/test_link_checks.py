@@ -42,15 +42,15 @@ class LinkCheckTests(AdminTestCase):
         self.assertEqual(self.result("/settings").http_status, 200)
         self.assertIn(f"[1/2] ok         200 {self.site.url('/help')}", output)
         self.assertEqual(set(self.site.requests), {("HEAD", "/settings"), ("HEAD", "/help")})
-        self.assertRegex(output, r"OK\s+2\n")
-        self.assertRegex(output, r"Total\s+2\n")
+        self.assertRegex(output, r"ok\s+2\n")
+        self.assertRegex(output, r"total\s+2\n")
 
     def test_a_missing_page_is_broken(self):
         del self.site.pages["/help"]
         output = check_links()
         self.assertEqual(self.result("/help").status, LinkCheck.Status.BROKEN)
         self.assertEqual(self.result("/help").http_status, 404)
-        self.assertRegex(output, r"Broken\s+1\n")
+        self.assertRegex(output, r"broken\s+1\n")
         self.assertEqual(list(LinkCheck.objects.broken()), [self.result("/help")])
 
     def test_a_redirect_is_followed_and_its_target_reported(self):
@@ -95,7 +95,7 @@ class LinkCheckTests(AdminTestCase):
     def test_a_private_address_is_refused_without_the_setting(self):
         output = check_links()
         self.assertEqual(self.result("/settings").status, LinkCheck.Status.REFUSED)
-        self.assertRegex(output, r"Refused \(not a public address\)\s+2\n")
+        self.assertRegex(output, r"refused\s+2\n")
         self.assertEqual(self.site.requests, [])
 
     def test_a_link_shared_by_two_guides_is_checked_once(self):

@@ -38,7 +38,7 @@ class SourceWatchTests(AdminTestCase):
     def test_the_first_fetch_is_the_baseline_not_a_change(self):
         output = watch_sources()
         self.assertIn(f"baseline  {self.site.url('/help')}", output)
-        self.assertIn("Checked 2, changed 0, failed 0, refused 0", output)
+        self.assertIn("Checked 2: changed 0, failed 0, refused 0; not watched 0.", output)
         page = WatchedPage.objects.get(url=self.site.url("/help"))
         self.assertEqual(page.text, "Go to Settings › Data privacy.")
         self.assertFalse(WatchedPage.objects.changed().exists())

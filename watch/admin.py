@@ -53,6 +53,9 @@ class PageChangeAdmin(ReadOnlyAdmin):
     readonly_fields = fields
     actions = ("acknowledge",)
 
+    class Media:
+        css = {"all": ("admin-extra/watch.css",)}
+
     @admin.display(description=_("open"), boolean=True)
     def is_open(self, change):
         return change.cleared_at is None

@@ -114,14 +114,16 @@ class PageChange(models.Model):
     previous_text = models.TextField(_("text before"), blank=True)
     text = models.TextField(_("text after"), blank=True)
     cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
-    cleared_how = models.CharField(_("cleared by"), max_length=20, choices=Cleared, blank=True)
+    cleared_how = models.CharField(
+        _("how it was cleared"), max_length=20, choices=Cleared, blank=True
+    )
     cleared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("cleared by whom"),
+        verbose_name=_("cleared by"),
     )
 
     objects = PageChangeQuerySet.as_manager()

@@ -26,7 +26,7 @@ class Command(BaseCommand):
                 f"[{number}/{len(addresses)}] {result.status:<10} {status:>3} {url}{final}{detail}"
             )
         self.stdout.write("")
-        self.stdout.write(f"{'Result':<32} Links")
+        self.stdout.write(f"{'result':<12} {'links':>5}")
         for status, count in counts.items():
-            self.stdout.write(f"{str(status.label):<32} {count:>5}")
-        self.stdout.write(f"{'Total':<32} {len(addresses):>5}")
+            self.stdout.write(f"{status.value:<12} {count:>5}")
+        self.stdout.write(f"{'total':<12} {len(addresses):>5}")

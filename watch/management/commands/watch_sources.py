@@ -11,19 +11,17 @@ class Command(BaseCommand):
     help = "Fetch the sources and settings links of published guides and note changed pages."
 
     def handle(self, *args, **options):
-        counts = dict.fromkeys(("checked", "changed", "failed", "refused", "off"), 0)
+        counts = dict.fromkeys(("checked", "changed", "unchanged", "failed", "refused", "off"), 0)
         for url, guide_ids in published_addresses().items():
             page, _created = WatchedPage.objects.get_or_create(url=url)
             if not page.watching:
                 counts["off"] += 1
                 self.stdout.write(f"off       {url}")
                 continue
-            outcome = self._watch(page, guide_ids)
-            counts[outcome] += 1
-            if outcome == "changed":
-                counts["checked"] += 1
+            counts["checked"] += 1
+            counts[self._watch(page, guide_ids)] += 1
         self.stdout.write(
-            "Checked {checked}, changed {changed}, failed {failed}, refused {refused}, "
+            "Checked {checked}: changed {changed}, failed {failed}, refused {refused}; "
             "not watched {off}.".format(**counts)
         )
 
@@ -45,4 +43,4 @@ class Command(BaseCommand):
         changed = page.record_text(text, guide_ids)
         label = "changed" if changed else "baseline" if baseline else "unchanged"
         self.stdout.write(f"{label:<9} {page.url}")
-        return "changed" if changed else "checked"
+        return "changed" if changed else "unchanged"
