@@ -1,5 +1,7 @@
 """Watch and link checks fetch what editors typed: public addresses only, also after redirects."""
 
+import tempfile
+from pathlib import Path
 from unittest import mock
 
 from django.test import SimpleTestCase, override_settings
@@ -7,7 +9,7 @@ from django.test import SimpleTestCase, override_settings
 from watch import fetching
 from watch.fetching import FetchError, Refused, fetch, is_public_address
 
-from .watch_helpers import LocalSite, Page
+from .watch_helpers import LocalSite, Page, make_certificate
 
 real_rule = fetching.is_public_address
 
@@ -104,3 +106,41 @@ class FetchLimitsTests(SimpleTestCase):
             site.pages["/loop"] = Page(302, headers={"Location": "/loop"})
             with self.assertRaisesMessage(FetchError, "redirects"):
                 fetch(site.url("/loop"))
+
+
+def _resolve_everything_to_the_test_server(host, port, *args, **kwargs):
+    return [(2, 1, 6, "", ("127.0.0.1", port))]
+
+
+@override_settings(FETCH_ALLOW_PRIVATE=True)
+class TlsFetchingTests(SimpleTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        directory = tempfile.TemporaryDirectory()
+        cls.addClassCleanup(directory.cleanup)
+        cls.certificate = make_certificate(Path(directory.name), "guides.test")
+
+    def setUp(self):
+        self.site = LocalSite(certificate=self.certificate).__enter__()
+        self.addCleanup(self.site.__exit__)
+        self.site.pages["/"] = Page(body=b"secure")
+        resolving = mock.patch("socket.getaddrinfo", _resolve_everything_to_the_test_server)
+        resolving.start()
+        self.addCleanup(resolving.stop)
+
+    def test_https_checks_the_certificate_for_the_name_not_the_address(self):
+        with mock.patch("watch.fetching.CA_CERTS", self.certificate[0]):
+            response = fetch(self.site.url("/", host="guides.test"))
+        self.assertEqual(response.body, b"secure")
+        self.assertEqual(self.site.server_names, ["guides.test"])
+        self.assertEqual(self.site.headers[0]["Host"], f"guides.test:{self.site.port}")
+
+    def test_a_certificate_for_another_name_is_refused(self):
+        with mock.patch("watch.fetching.CA_CERTS", self.certificate[0]):
+            with self.assertRaisesMessage(FetchError, "other.test"):
+                fetch(self.site.url("/", host="other.test"))
+
+    def test_an_untrusted_certificate_is_refused(self):
+        with self.assertRaisesMessage(FetchError, "certificate verify failed"):
+            fetch(self.site.url("/", host="guides.test"))

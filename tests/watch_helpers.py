@@ -1,5 +1,7 @@
 """A local web server the source-watch and link-check tests fetch from (never the internet)."""
 
+import ssl
+import subprocess
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -42,11 +44,24 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class LocalSite:
-    """`with LocalSite() as site:` serves site.pages ({path: Page}) on 127.0.0.1."""
+    """`with LocalSite() as site:` serves site.pages ({path: Page}) on 127.0.0.1.
+
+    With `certificate` (from make_certificate) it speaks TLS and records the names clients ask
+    for (SNI) in `server_names`.
+    """
+
+    def __init__(self, certificate=None):
+        self.certificate = certificate
+        self.server_names = []
 
     def __enter__(self):
         self.port = free_port()
         self.server = ThreadingHTTPServer(("127.0.0.1", self.port), _Handler)
+        if self.certificate:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*self.certificate)
+            context.sni_callback = lambda sock, name, ctx: self.server_names.append(name)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
         self.server.daemon_threads = True
         self.server.pages = self.pages = {}
         self.server.requests = self.requests = []
@@ -58,8 +73,9 @@ class LocalSite:
         self.server.shutdown()
         self.server.server_close()
 
-    def url(self, path):
-        return f"http://127.0.0.1:{self.port}{path}"
+    def url(self, path, host="127.0.0.1"):
+        scheme = "https" if self.certificate else "http"
+        return f"{scheme}://{host}:{self.port}{path}"
 
     def html(self, path, main, **kwargs):
         body = (
@@ -68,3 +84,15 @@ class LocalSite:
             f"<main>{main}</main><footer>© LinkedIn</footer></body></html>"
         )
         self.pages[path] = Page(body=body.encode(), **kwargs)
+
+
+def make_certificate(directory, name):
+    """A self-signed certificate for `name`: (certificate file, key file)."""
+    cert, key = directory / f"{name}.pem", directory / f"{name}.key"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", f"/CN={name}", "-addext", f"subjectAltName=DNS:{name}",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return str(cert), str(key)

@@ -93,7 +93,7 @@ class PageChangeAdmin(ReadOnlyAdmin):
 
 @admin.register(LinkCheck)
 class LinkCheckAdmin(ReadOnlyAdmin):
-    list_display = ("url", "status", "http_status", "final_url", "checked_at", "message")
+    list_display = ("url", "status", "http_status", "final_url", "checked_at")
     list_filter = ("status", "checked_at")
     search_fields = ("url", "final_url")
     readonly_fields = ("url", "status", "http_status", "final_url", "checked_at", "message")

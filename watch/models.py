@@ -139,16 +139,11 @@ class PageChange(models.Model):
         return f"{self.page.url} ({self.guide})"
 
     def diff_lines(self):
-        """The change as a unified text diff, line by line."""
-        return list(
-            difflib.unified_diff(
-                self.previous_text.splitlines(),
-                self.text.splitlines(),
-                fromfile=str(_("before")),
-                tofile=str(_("after")),
-                lineterm="",
-            )
+        """The change as a unified text diff, line by line, without the two file headers."""
+        lines = difflib.unified_diff(
+            self.previous_text.splitlines(), self.text.splitlines(), lineterm=""
         )
+        return list(lines)[2:]
 
 
 def clear_changes_of_verified_guide(guide_id, by=None):
