@@ -3,7 +3,9 @@
 from io import StringIO
 
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from guides.models import Source
@@ -179,3 +181,20 @@ class SourceWatchTests(AdminTestCase):
         output = watch_sources()
         self.assertIn("refused 2", output)
         self.assertEqual(self.site.requests, [])
+
+    def test_the_list_of_changes_takes_as_many_queries_for_many_changes_as_for_one(self):
+        watch_sources()
+        self.change_help_page()
+        watch_sources()
+        self.client.force_login(self.editor)
+        url = reverse("admin:watch_pagechange_changelist")
+        with CaptureQueriesContext(connection) as one:
+            self.client.get(url)
+        for _n in range(3):
+            make_guide(deep_link=self.site.url("/settings"))
+        self.site.html("/settings", "<p>Moved again.</p>")
+        watch_sources()
+        self.assertEqual(PageChange.objects.count(), 5)
+        with CaptureQueriesContext(connection) as five:
+            self.assertContains(self.client.get(url), "Moved again", count=0)
+        self.assertEqual(len(five), len(one))
