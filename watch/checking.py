@@ -32,17 +32,23 @@ def _verdict(url, response):
     return LinkCheck.Status.BROKEN
 
 
-def check(url):
-    """Check `url` and store the result; returns the LinkCheck."""
+def _ask(url):
+    """HEAD, then GET when HEAD fails or is answered with an error (405, 403, 501, ...)."""
     try:
-        try:
-            response = fetch(url, method="HEAD")
-            if response.status >= 400 and response.status not in SIGN_IN_STATUSES:
-                response = fetch(url, method="GET", read_body=False)
-        except Refused:
-            raise
-        except FetchError:
-            response = fetch(url, method="GET", read_body=False)
+        response = fetch(url, method="HEAD")
+    except Refused:
+        raise
+    except FetchError:
+        return fetch(url, method="GET", read_body=False)
+    if response.status >= 400 and response.status not in SIGN_IN_STATUSES:
+        return fetch(url, method="GET", read_body=False)
+    return response
+
+
+def check(url):
+    """Check `url` and store the result; returns its LinkCheck."""
+    try:
+        response = _ask(url)
     except Refused as error:
         result = {"status": LinkCheck.Status.REFUSED, "message": str(error)}
     except FetchError as error:
@@ -56,5 +62,5 @@ def check(url):
             "message": message,
         }
     defaults = {"http_status": None, "final_url": "", "message": "", **result}
-    check, _created = LinkCheck.objects.update_or_create(url=url, defaults=defaults)
-    return check
+    link_check, _created = LinkCheck.objects.update_or_create(url=url, defaults=defaults)
+    return link_check
