@@ -80,6 +80,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL").rstrip("/")
 # A guide whose last check is older than this shows readers a notice that steps may have changed.
 STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 90)
+# watch_sources and check_links fetch only public addresses unless this is on (tests, intranets).
+FETCH_ALLOW_PRIVATE = env_bool("FETCH_ALLOW_PRIVATE", False)
 # Content packs (manage.py import_content): the largest content.json it reads. Their images
 # follow IMAGE_MAX_BYTES and IMAGE_MAX_PIXELS, like uploads.
 CONTENT_PACK_MAX_BYTES = env_int("CONTENT_PACK_MAX_BYTES", 10 * 1024 * 1024)
@@ -97,6 +99,7 @@ INSTALLED_APPS = [
     "guides",
     "branding",
     "hosting",
+    "watch",
 ]
 
 # The header middleware comes before WhiteNoise and CommonMiddleware, so that static files and

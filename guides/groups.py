@@ -8,6 +8,8 @@
 Published and archived versions are read-only for everyone; the admin enforces that.
 """
 
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 
 EDITOR = "Editor"
@@ -36,8 +38,12 @@ _EDIT_CONTENT = [
     "guides.change_screenshot",
 ]
 
+# The source watch and link checks (the watch app): everyone sees them, editors act on them.
+_SEE_CHECKS = ["watch.view_watchedpage", "watch.view_pagechange", "watch.view_linkcheck"]
+_ACT_ON_CHECKS = [*_SEE_CHECKS, "watch.change_watchedpage", "watch.acknowledge_pagechange"]
+
 GROUP_PERMISSIONS = {
-    EDITOR: _EDIT_CONTENT,
+    EDITOR: [*_EDIT_CONTENT, *_ACT_ON_CHECKS],
     TRANSLATOR: [
         "guides.view_platform",
         "guides.view_region",
@@ -48,6 +54,7 @@ GROUP_PERMISSIONS = {
         "guides.view_source",
         "guides.view_screenshot",
         "guides.add_screenshot",  # screenshots of the app in the translator's language
+        *_SEE_CHECKS,
     ],
     PUBLISHER: [
         *_EDIT_CONTENT,
@@ -59,12 +66,16 @@ GROUP_PERMISSIONS = {
         "guides.change_region",
         "guides.replace_screenshot",  # in published and archived versions too (data protection)
         "guides.view_screenshotreplacement",
+        *_ACT_ON_CHECKS,
     ],
 }
 
 
 def ensure_groups(**kwargs):
     """Create the groups and give them exactly their permissions (safe to run repeatedly)."""
+    # Apps after guides get their permissions only after this runs on a first migrate.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
     for name, codes in GROUP_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=name)
         permissions = [
