@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "branding",
     "hosting",
     "watch",
+    "editorial",
 ]
 
 # The header middleware comes before WhiteNoise and CommonMiddleware, so that static files and

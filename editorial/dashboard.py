@@ -1,0 +1,171 @@
+"""The admin index as "what needs me today": one small function per section.
+
+Each section function takes the request and returns a `Section`; `sections()` lists them in the
+order the dashboard shows them. A section reads with a fixed number of queries, whatever the size
+of the catalogue.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from guides.models import GuideVersion
+from watch.models import LinkCheck, PageChange
+
+# Guides whose check falls due within this many days are listed before they turn stale.
+DUE_SOON_DAYS = 14
+# A section lists at most this many rows and says how many more there are.
+ROWS = 10
+
+
+@dataclass
+class Row:
+    text: str
+    url: str
+    detail: str = ""
+
+
+@dataclass
+class Section:
+    title: str
+    rows: list = field(default_factory=list)
+    more: int = 0
+    more_url: str = ""
+
+
+def _section(title, queryset, row, more_url=""):
+    # Counted every time, so that the dashboard's query count does not depend on the data.
+    return Section(
+        title=title,
+        rows=[row(item) for item in queryset[:ROWS]],
+        more=max(0, queryset.count() - ROWS),
+        more_url=more_url,
+    )
+
+
+def _version_url(version):
+    return reverse("admin:guides_guideversion_change", args=[version.pk])
+
+
+def _published():
+    return GuideVersion.objects.filter(status=GuideVersion.Status.PUBLISHED).select_related(
+        "guide__platform"
+    )
+
+
+def due_for_checking(request):
+    today = timezone.localdate()
+    due_by = today - timedelta(days=settings.STALE_AFTER_DAYS - DUE_SOON_DAYS)
+    versions = _published().filter(Q(verified_on__isnull=True) | Q(verified_on__lte=due_by))
+
+    def row(version):
+        if version.verified_on is None:
+            detail = _("never checked")
+        elif version.is_stale(today):
+            detail = _("stale: last checked %(date)s") % {"date": _date(version.verified_on)}
+        else:
+            detail = _("due soon: last checked %(date)s") % {"date": _date(version.verified_on)}
+        return Row(str(version.title), _version_url(version), detail)
+
+    return _section(_("Guides due for checking"), versions.order_by("verified_on", "pk"), row)
+
+
+def drafts(request):
+    versions = (
+        GuideVersion.objects.filter(status=GuideVersion.Status.DRAFT)
+        .select_related("guide__platform", "updated_by")
+        .order_by("-updated_at", "pk")
+    )
+
+    def row(version):
+        who = version.updated_by.get_username() if version.updated_by else _("nobody")
+        detail = _("version %(number)s, last changed %(date)s by %(who)s") % {
+            "number": version.number,
+            "date": _date(version.updated_at),
+            "who": who,
+        }
+        return Row(str(version.title) or str(version.guide.slug), _version_url(version), detail)
+
+    return _section(_("Drafts in progress"), versions, row)
+
+
+def missing_translations(request):
+    versions = _published().prefetch_related("steps").order_by("guide__platform__position", "pk")
+    rows = []
+    for version in versions:
+        missing = version.missing_languages()
+        if missing:
+            names = ", ".join(_language_name(code) for code in missing)
+            rows.append(
+                Row(
+                    str(version.title),
+                    _version_url(version),
+                    _("missing: %(names)s") % {"names": names},
+                )
+            )
+    return Section(_("Missing translations"), rows[:ROWS], more=max(0, len(rows) - ROWS))
+
+
+def changed_sources(request):
+    changes = PageChange.objects.open().select_related("page", "guide__published_version")
+
+    def row(change):
+        guide = (
+            change.guide.published_version.title
+            if change.guide.published_version
+            else change.guide.slug
+        )
+        return Row(
+            str(guide),
+            reverse("admin:watch_pagechange_change", args=[change.pk]),
+            _("%(url)s changed on %(date)s")
+            % {"url": change.page.url, "date": _date(change.changed_at)},
+        )
+
+    return _section(
+        _("Sources changed since the guide was last verified"),
+        changes,
+        row,
+        more_url=reverse("admin:watch_pagechange_changelist") + "?state=open",
+    )
+
+
+def broken_links(request):
+    def row(check):
+        return Row(
+            check.url,
+            reverse("admin:watch_linkcheck_change", args=[check.pk]),
+            _("HTTP %(status)s, checked %(date)s")
+            % {"status": check.http_status or "–", "date": _date(check.checked_at)},
+        )
+
+    return _section(
+        _("Broken links"),
+        LinkCheck.objects.broken().order_by("url"),
+        row,
+        more_url=reverse("admin:watch_linkcheck_changelist") + "?status__exact=broken",
+    )
+
+
+SECTIONS = (due_for_checking, drafts, changed_sources, broken_links, missing_translations)
+
+
+def sections(request):
+    return [section(request) for section in SECTIONS]
+
+
+def _date(value):
+    from django.utils.formats import date_format
+
+    if hasattr(value, "hour"):
+        value = timezone.localtime(value).date()
+    return date_format(value, "DATE_FORMAT")
+
+
+def _language_name(code):
+    return str(dict(settings.LANGUAGES).get(code, code))

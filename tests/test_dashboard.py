@@ -1,0 +1,123 @@
+"""The admin index tells an editor what needs them today; each row links to where to fix it."""
+
+from datetime import timedelta
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from guides.groups import ensure_groups
+from guides.models import GuideVersion
+from tests.admin_helpers import AdminTestCase
+from tests.helpers import make_guide, make_user
+from watch.models import LinkCheck, PageChange, WatchedPage
+
+
+def section(response, title):
+    """The HTML of one dashboard section, found by its heading."""
+    html = response.content.decode()
+    start = html.index(f"<h3>{title}</h3>")
+    return html[start : html.index("</div>", start)]
+
+
+def _verify(guide, days_ago):
+    guide.published_version.mark_verified(on=timezone.localdate() - timedelta(days=days_ago))
+
+
+class DashboardTests(AdminTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        ensure_groups()
+        cls.editor = make_user(groups=["Editor"])
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def dashboard(self):
+        response = self.client.get(reverse("admin:index"))
+        self.assertEqual(response.status_code, 200)
+        return response
+
+    def test_lists_a_stale_guide_with_a_link_to_its_version(self):
+        stale = make_guide(title_en="Stale guide")
+        _verify(stale, days_ago=200)
+        fresh = make_guide(title_en="Fresh guide")
+        _verify(fresh, days_ago=1)
+        response = self.dashboard()
+        due = section(response, "Guides due for checking")
+        url = reverse("admin:guides_guideversion_change", args=[stale.published_version.pk])
+        self.assertIn(f'href="{url}"', due)
+        self.assertIn("Stale guide", due)
+        self.assertNotIn("Fresh guide", due)
+
+    def test_lists_a_guide_due_within_two_weeks(self):
+        guide = make_guide(title_en="Almost due")
+        _verify(guide, days_ago=85)
+        self.assertIn("due soon", section(self.dashboard(), "Guides due for checking"))
+
+    def test_lists_open_drafts(self):
+        guide = make_guide()
+        draft = guide.new_draft(by=self.editor)
+        url = reverse("admin:guides_guideversion_change", args=[draft.pk])
+        response = self.dashboard()
+        self.assertContains(response, "Drafts in progress")
+        self.assertContains(response, f'href="{url}"')
+
+    def test_lists_a_changed_source_and_a_broken_link(self):
+        guide = make_guide(title_en="Watched guide")
+        _verify(guide, days_ago=1)
+        page = WatchedPage.objects.create(url="https://example.com/article")
+        change = PageChange.objects.create(page=page, guide=guide, previous_text="a", text="b")
+        check = LinkCheck.objects.create(
+            url="https://www.example.com/settings", status=LinkCheck.Status.BROKEN, http_status=404
+        )
+        response = self.dashboard()
+        self.assertContains(response, reverse("admin:watch_pagechange_change", args=[change.pk]))
+        self.assertContains(response, reverse("admin:watch_linkcheck_change", args=[check.pk]))
+        self.assertContains(response, "HTTP 404")
+
+    def test_an_acknowledged_change_leaves_the_dashboard(self):
+        guide = make_guide()
+        page = WatchedPage.objects.create(url="https://example.com/article")
+        change = PageChange.objects.create(page=page, guide=guide, previous_text="a", text="b")
+        PageChange.objects.filter(pk=change.pk).clear(PageChange.Cleared.ACKNOWLEDGED)
+        self.assertNotContains(
+            self.dashboard(), reverse("admin:watch_pagechange_change", args=[change.pk])
+        )
+
+    def test_lists_missing_translations(self):
+        make_guide(title_en="", title_de="Nur Deutsch")
+        self.assertIn("English", section(self.dashboard(), "Missing translations"))
+
+    def test_says_nothing_to_do_when_all_is_well(self):
+        self.assertContains(self.dashboard(), "Nothing to do.", count=5)
+
+    def test_shows_the_model_list_below(self):
+        self.assertContains(self.dashboard(), 'id="content-main"')
+
+    def test_long_sections_are_cut_with_a_count(self):
+        for _ in range(12):
+            _verify(make_guide(), days_ago=200)
+        self.assertIn("and 2 more", section(self.dashboard(), "Guides due for checking"))
+
+    def test_speaks_german_to_a_german_editor(self):
+        response = self.client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="de")
+        self.assertContains(response, "Was heute ansteht")
+
+
+class DashboardQueryTests(AdminTestCase):
+    def queries_with(self, guides):
+        for _ in range(guides):
+            guide = make_guide()
+            _verify(guide, days_ago=200)
+            guide.new_draft()
+        self.client.force_login(make_user(is_superuser=True))
+        with CaptureQueriesContext(connection) as queries:
+            self.assertEqual(self.client.get(reverse("admin:index")).status_code, 200)
+        return len(queries)
+
+    def test_query_count_does_not_grow_with_the_catalogue(self):
+        few = self.queries_with(3)
+        GuideVersion.objects.all().delete()
+        self.assertEqual(self.queries_with(27), few)
