@@ -38,6 +38,7 @@ from .models import (
     Source,
     Step,
     VersionLocked,
+    next_position,
 )
 
 LIST_AND_FORM = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
@@ -158,6 +159,13 @@ class WorkflowMixin:
 @admin.register(Region)
 class RegionAdmin(SelectedIdsMixin, TabbedTranslationAdmin):
     list_display = ("name", "code", "position")
+
+    def get_changeform_initial_data(self, request):
+        return {
+            "position": next_position(Region.objects.all()),
+            **super().get_changeform_initial_data(request),
+        }
+
     search_fields = ("code", *_in_every_language("name"))
 
 
@@ -166,6 +174,12 @@ class PlatformAdmin(SelectedIdsMixin, TabbedTranslationAdmin):
     list_display = ("name", "slug", "website")
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name", "slug", *_in_every_language("description"))
+
+    def get_changeform_initial_data(self, request):
+        return {
+            "position": next_position(Platform.objects.all()),
+            **super().get_changeform_initial_data(request),
+        }
 
 
 class VersionInline(admin.TabularInline):
@@ -209,6 +223,12 @@ class GuideAdmin(SelectedIdsMixin, WorkflowMixin, admin.ModelAdmin):
     def get_inlines(self, request, obj):
         return self.inlines if obj else ()
 
+    def get_changeform_initial_data(self, request):
+        return {
+            "position": next_position(Guide.objects.all()),
+            **super().get_changeform_initial_data(request),
+        }
+
     @admin.action(
         description=_("New draft"),
         description_plural=_("Open a draft of the selected guides"),
@@ -237,6 +257,14 @@ class DraftInlineMixin:
 
     def has_delete_permission(self, request, obj=None):
         return _is_draft(obj) and super().has_delete_permission(request, obj)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        position = formset.form.base_fields.get("position")
+        if obj is not None and position is not None:
+            # New rows ("Add another" clones them in the browser) go after the last one.
+            position.initial = next_position(self.model.objects.filter(version=obj))
+        return formset
 
 
 def _upload_fields(code):

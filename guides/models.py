@@ -6,6 +6,7 @@ change allowed on a published or archived version is who verified it and when.
 """
 
 import hashlib
+import re
 import uuid
 
 from django.conf import settings
@@ -35,6 +36,12 @@ MAX_VERSION_NUMBER = 9999
 
 def _at_most(limit):
     return [MaxValueValidator(limit)]
+
+
+def next_position(queryset):
+    """The position that puts a new row after every row of `queryset` (the admin's default)."""
+    last = queryset.aggregate(last=Max("position"))["last"]
+    return 0 if last is None else min(last + 1, MAX_POSITION)
 
 
 class VersionLocked(Exception):
@@ -613,6 +620,8 @@ class Step(DraftPart):
         DESKTOP = "desktop", _("Desktop")
 
     MENU_SEPARATOR = "›"
+    # Editors type ">" as often as "›"; both separate labels and are stored as " › ".
+    MENU_SEPARATORS = re.compile(r"\s*[›>]\s*")
 
     version = models.ForeignKey(
         GuideVersion, on_delete=models.CASCADE, related_name="steps", verbose_name=_("version")
@@ -668,6 +677,27 @@ class Step(DraftPart):
     def __str__(self):
         return f"{self.position}. {self.instruction[:60]}"
 
+    def save(self, *args, **kwargs):
+        self.normalize_menu_paths()
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        self.normalize_menu_paths()
+        super().clean_fields(exclude)
+
+    @classmethod
+    def normalize_menu_path(cls, path):
+        """`path` with its labels separated by " › ", whether typed with "›" or ">"."""
+        labels = (label.strip() for label in cls.MENU_SEPARATORS.split(path or ""))
+        return f" {cls.MENU_SEPARATOR} ".join(label for label in labels if label)
+
+    def normalize_menu_paths(self):
+        # Straight from __dict__, like StoredTexts: every language's column, not the current one.
+        for code, _name in settings.LANGUAGES:
+            value = self.__dict__.get(f"menu_path_{code}")
+            if isinstance(value, str):
+                self.__dict__[f"menu_path_{code}"] = self.normalize_menu_path(value)
+
     def clean(self):
         errors = {
             f"screenshot_alt_{code}": _("Describe the screenshot for screen readers.")
@@ -688,7 +718,8 @@ class Step(DraftPart):
     def menu_items(self, language=None):
         """The menu path as a list of labels, in `language` (default: the current one)."""
         path = getattr(self, f"menu_path_{language}") if language else self.menu_path
-        return [item.strip() for item in (path or "").split(self.MENU_SEPARATOR) if item.strip()]
+        labels = self.MENU_SEPARATORS.split(path or "")
+        return [label.strip() for label in labels if label.strip()]
 
 
 class Source(DraftPart):

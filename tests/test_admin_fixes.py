@@ -1,0 +1,96 @@
+"""Fixes found when the admin was tried as an editor would: menu paths and new rows' positions."""
+
+from django.urls import reverse
+
+from guides.models import Guide, Platform, Region, Step
+
+from .admin_helpers import AdminTestCase, change_form_data, change_url
+from .helpers import add_step, make_guide, make_platform, make_user
+
+
+class MenuPathTests(AdminTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user(groups=["Editor"])
+        cls.guide = make_guide(published=False, steps=1)
+        cls.draft = cls.guide.draft
+
+    def test_a_path_typed_with_greater_than_signs_becomes_separate_labels(self):
+        step = add_step(self.draft, position=2, menu_path_en="Settings>Data privacy > Ads")
+        step.refresh_from_db()
+        self.assertEqual(step.menu_path_en, "Settings › Data privacy › Ads")
+        self.assertEqual(step.menu_items("en"), ["Settings", "Data privacy", "Ads"])
+
+    def test_the_admin_stores_a_path_typed_with_greater_than_signs_normalised(self):
+        self.client.force_login(self.editor)
+        data = change_form_data(self.client.get(change_url(self.draft)))
+        data["steps-0-menu_path_de"] = "Einstellungen  >Datenschutz>   Werbung"
+        response = self.client.post(change_url(self.draft), data)
+        self.assertEqual(response.status_code, 302)
+        step = self.draft.steps.get()
+        self.assertEqual(step.menu_path_de, "Einstellungen › Datenschutz › Werbung")
+
+    def test_the_menu_path_field_is_wide_in_the_admin(self):
+        self.client.force_login(self.editor)
+        css = self.client.get("/static/admin-extra/admin.css")
+        self.assertIn('input[class*="mt-field-menu_path-"]', b"".join(css).decode())
+        response = self.client.get(change_url(self.draft))
+        self.assertContains(response, "mt-field-menu_path-de")
+
+    def test_shell_and_reader_agree_on_the_labels(self):
+        step = self.draft.steps.get()
+        self.assertEqual(
+            Step.normalize_menu_path(" Settings › Data privacy>Ads "),
+            "Settings › Data privacy › Ads",
+        )
+        self.assertEqual(step.menu_items("de"), ["Einstellungen", "Datenschutz"])
+
+
+class NewRowsGoToTheEndTests(AdminTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.admin = make_user(is_superuser=True)
+        cls.platform = make_platform(position=3)
+        make_platform(name="Other", position=7)
+
+    def setUp(self):
+        self.client.force_login(self.admin)
+
+    def test_a_new_platform_is_offered_the_position_after_the_last(self):
+        response = self.client.get(reverse("admin:guides_platform_add"))
+        self.assertEqual(response.context["adminform"].form["position"].value(), 8)
+
+    def test_a_new_platform_saved_with_the_offered_position_is_listed_last(self):
+        data = change_form_data(self.client.get(reverse("admin:guides_platform_add")))
+        data.update(name="Xing", slug="xing")
+        response = self.client.post(reverse("admin:guides_platform_add"), data)
+        self.assertEqual(response.status_code, 302, response.context and response.context["errors"])
+        self.assertEqual(list(Platform.objects.values_list("slug", flat=True))[-1], "xing")
+
+    def test_new_guides_and_regions_are_offered_the_end_too(self):
+        make_guide(platform=self.platform).__class__.objects.update(position=4)
+        Region.objects.create(code="ch", name="Schweiz", position=2)
+        guide_form = self.client.get(reverse("admin:guides_guide_add")).context["adminform"]
+        region_form = self.client.get(reverse("admin:guides_region_add")).context["adminform"]
+        self.assertEqual(guide_form.form["position"].value(), 5)
+        self.assertEqual(region_form.form["position"].value(), 3)
+
+    def test_the_first_platform_starts_at_position_zero(self):
+        Guide.objects.all().delete()
+        Platform.objects.all().delete()
+        response = self.client.get(reverse("admin:guides_platform_add"))
+        self.assertEqual(response.context["adminform"].form["position"].value(), 0)
+
+
+class NewStepsGoToTheEndTests(AdminTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user(groups=["Editor"])
+        cls.guide = make_guide(published=False, steps=3)
+        cls.draft = cls.guide.draft
+
+    def test_a_new_step_row_is_offered_the_position_after_the_last_step(self):
+        self.client.force_login(self.editor)
+        response = self.client.get(change_url(self.draft))
+        steps = next(f for f in response.context["inline_admin_formsets"] if f.opts.model is Step)
+        self.assertEqual(steps.formset.empty_form["position"].value(), 4)
