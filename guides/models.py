@@ -613,6 +613,37 @@ class DraftPart(StoredTexts):
             )
 
 
+def number_steps(steps):
+    """The steps as readers see them: [(device, [(number, step), …]), …], numbered from 1.
+
+    Steps for one device split the list into App and Desktop, each numbered from 1, and a
+    step for "both" appears in both; without any device-specific step there is one list.
+    """
+    steps = list(steps)
+    if all(step.device == Step.Device.BOTH for step in steps):
+        devices = [Step.Device.BOTH] if steps else []
+    else:
+        devices = [
+            device
+            for device in (Step.Device.APP, Step.Device.DESKTOP)
+            if any(step.device in (device, Step.Device.BOTH) for step in steps)
+        ]
+    return [
+        (device, list(enumerate((s for s in steps if s.device in (device, Step.Device.BOTH)), 1)))
+        for device in devices
+    ]
+
+
+def step_labels(steps):
+    """{step pk: "App 2 · Desktop 2"} (or just "2"): the numbers readers see, for the admin."""
+    labels = {}
+    for device, numbered in number_steps(steps):
+        for number, step in numbered:
+            part = str(number) if device == Step.Device.BOTH else f"{device.label} {number}"
+            labels.setdefault(step.pk, []).append(part)
+    return {pk: " · ".join(str(part) for part in parts) for pk, parts in labels.items()}
+
+
 class Step(DraftPart):
     class Device(models.TextChoices):
         BOTH = "both", _("App and desktop")
@@ -665,6 +696,13 @@ class Step(DraftPart):
         blank=True,
         help_text=_("What the screenshot shows, for people who cannot see it."),
     )
+    # Who last checked this one step on the platform, on which device and when. Like the
+    # version's verification, it may change on a published version (see mark_verified).
+    verified_on = models.DateField(_("step checked on"), null=True, blank=True, editable=False)
+    verified_device = models.CharField(
+        _("step checked on device"), max_length=10, choices=Device, blank=True, editable=False
+    )
+    verified_by = _user_stamp(_("step checked by"))
 
     class Meta:
         ordering = ("version", "position", "id")
@@ -675,7 +713,9 @@ class Step(DraftPart):
         ]
 
     def __str__(self):
-        return f"{self.position}. {self.instruction[:60]}"
+        # The admin sets reader_label (step_labels) so editors see the readers' numbers.
+        number = getattr(self, "reader_label", None) or self.position
+        return f"{number}. {self.instruction[:60]}"
 
     def save(self, *args, **kwargs):
         self.normalize_menu_paths()
@@ -684,6 +724,28 @@ class Step(DraftPart):
     def clean_fields(self, exclude=None):
         self.normalize_menu_paths()
         super().clean_fields(exclude)
+
+    def mark_verified(self, by=None, device=None, on=None):
+        """Record that `by` checked this step on `device` (app or desktop) on `on` (today).
+
+        Allowed on a published or archived version too, like GuideVersion.mark_verified: it
+        changes who checked the step, never what readers are told to do.
+        """
+        device = device or (self.device if self.device != self.Device.BOTH else None)
+        if device not in (self.Device.APP, self.Device.DESKTOP):
+            raise ValidationError(_("Say on which device you checked the step: app or desktop."))
+        if self.device not in (device, self.Device.BOTH):
+            raise ValidationError(
+                _("This step is for the %(device)s only.") % {"device": self.get_device_display()}
+            )
+        self.verified_on = on or timezone.localdate()
+        self.verified_device = device
+        self.verified_by = by
+        with transaction.atomic():
+            _lock_guide(self.version.guide_id)
+            Step.objects.filter(pk=self.pk).update(
+                verified_on=self.verified_on, verified_device=device, verified_by=by
+            )
 
     @classmethod
     def normalize_menu_path(cls, path):

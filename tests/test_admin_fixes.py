@@ -1,8 +1,11 @@
 """Fixes found when the admin was tried as an editor would: menu paths and new rows' positions."""
 
+from datetime import date
+
+import time_machine
 from django.urls import reverse
 
-from guides.models import Guide, Platform, Region, Step
+from guides.models import Guide, GuideVersion, Platform, Region, Step
 
 from .admin_helpers import AdminTestCase, change_form_data, change_url
 from .helpers import add_step, make_guide, make_platform, make_user
@@ -94,3 +97,75 @@ class NewStepsGoToTheEndTests(AdminTestCase):
         response = self.client.get(change_url(self.draft))
         steps = next(f for f in response.context["inline_admin_formsets"] if f.opts.model is Step)
         self.assertEqual(steps.formset.empty_form["position"].value(), 4)
+
+
+class StepVerificationTests(AdminTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user(groups=["Editor"])
+        cls.guide = make_guide(steps=0, published=False)
+        draft = cls.guide.draft
+        add_step(draft, position=1, instruction_en="Open settings")
+        add_step(draft, position=2, device=Step.Device.APP, instruction_en="Tap privacy")
+        add_step(draft, position=3, device=Step.Device.DESKTOP, instruction_en="Click privacy")
+        draft.publish()
+        cls.version = draft
+        cls.steps = list(draft.steps.all())
+
+    def check(self, step, device):
+        self.client.force_login(self.editor)
+        url = reverse("admin:guides_step_verify", args=[self.version.pk, step.pk])
+        return self.client.post(url, {"device": device}, follow=True)
+
+    @time_machine.travel("2026-11-30 12:00 +01:00", tick=False)
+    def test_an_editor_marks_one_step_of_a_published_version_checked_on_the_app(self):
+        response = self.check(self.steps[1], "app")
+        self.assertContains(response, "Step App 2 checked on App today.")
+        step = Step.objects.get(pk=self.steps[1].pk)
+        self.assertEqual(
+            (step.verified_on, step.verified_device, step.verified_by),
+            (date(2026, 11, 30), "app", self.editor),
+        )
+        self.assertEqual(self.guide.versions.count(), 1)  # no new draft
+
+    @time_machine.travel("2026-11-30 12:00 +01:00", tick=False)
+    def test_readers_see_when_and_on_which_device_a_step_was_checked(self):
+        self.check(self.steps[1], "app")
+        page = self.client.get(self.guide.get_absolute_url().replace("/de/", "/en/"))
+        self.assertContains(
+            page, 'Step checked in the app on <time datetime="2026-11-30">', count=1
+        )
+
+    def test_a_step_for_the_desktop_cannot_be_checked_on_the_app(self):
+        response = self.check(self.steps[2], "app")
+        self.assertContains(response, "This step is for the Desktop only.")
+        self.assertIsNone(Step.objects.get(pk=self.steps[2].pk).verified_on)
+
+    def test_the_change_page_offers_a_check_button_per_device_of_the_step(self):
+        self.client.force_login(self.editor)
+        response = self.client.get(change_url(self.version))
+        self.assertContains(response, 'name="device" value="app"', count=2)
+        self.assertContains(response, 'name="device" value="desktop"', count=2)
+
+    def test_verifying_the_whole_guide_still_works(self):
+        self.version.mark_verified(by=self.editor)
+        self.assertIsNotNone(GuideVersion.objects.get(pk=self.version.pk).verified_on)
+
+
+class AdminStepNumbersTests(AdminTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user(groups=["Editor"])
+        cls.guide = make_guide(steps=0, published=False)
+        draft = cls.guide.draft
+        add_step(draft, position=1, instruction_en="Open settings")
+        add_step(draft, position=2, device=Step.Device.APP, instruction_en="Tap privacy")
+        add_step(draft, position=3, device=Step.Device.DESKTOP, instruction_en="Click privacy")
+        cls.draft = draft
+
+    def test_the_admin_numbers_steps_as_readers_see_them_per_device(self):
+        self.client.force_login(self.editor)
+        response = self.client.get(change_url(self.draft))
+        self.assertContains(response, "App 1 · Desktop 1. Open settings")
+        self.assertContains(response, "App 2. Tap privacy")
+        self.assertContains(response, "Desktop 2. Click privacy")
