@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IS_POPUP_VAR, ActionLocation
 from django.contrib.admin.utils import flatten_fieldsets
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpResponseRedirect
@@ -478,6 +478,17 @@ class GuideVersionAdmin(SelectedIdsMixin, WorkflowMixin, TabbedTranslationAdmin)
 
     def has_verify_permission(self, request):
         return request.user.has_perm("guides.change_guideversion")
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # A colleague's save is no mistake in the input: say so at the top, without the
+        # "Please correct the error below" header of form errors.
+        form = context["adminform"].form
+        errors = context.get("errors") or []
+        if form.has_error(NON_FIELD_ERRORS, "conflict") and len(errors) == 1:
+            for message in form.non_field_errors():
+                self.message_user(request, message, messages.WARNING)
+            context["errors"] = []
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):
         verify = self.admin_site.admin_view(self.verify_step_view)

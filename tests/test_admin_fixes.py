@@ -169,3 +169,35 @@ class AdminStepNumbersTests(AdminTestCase):
         self.assertContains(response, "App 1 · Desktop 1. Open settings")
         self.assertContains(response, "App 2. Tap privacy")
         self.assertContains(response, "Desktop 2. Click privacy")
+
+
+class ConflictMessageTests(AdminTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.anna = make_user("anna", groups=["Editor"])
+        cls.ben = make_user("ben", groups=["Editor"])
+        cls.draft = make_guide(published=False).draft
+
+    def post_after_anna_saved(self, language):
+        self.client.force_login(self.ben)
+        form = change_form_data(self.client.get(change_url(self.draft)))
+        with time_machine.travel("2026-11-30 00:39 +01:00", tick=False):
+            draft = GuideVersion.objects.get(pk=self.draft.pk)
+            draft.updated_by = self.anna
+            draft.title_de = "Annas Titel"
+            draft.save()
+        form["title_de"] = "Bens Titel"
+        return self.client.post(change_url(self.draft), form, HTTP_ACCEPT_LANGUAGE=language)
+
+    def test_the_conflict_is_worded_plainly_in_german_without_the_form_error_header(self):
+        response = self.post_after_anna_saved("de")
+        self.assertContains(response, "Anna hat diesen Entwurf am 30. November 2026 um 00:39 Uhr")
+        self.assertContains(response, "An Ihrer Eingabe ist nichts falsch")
+        self.assertNotContains(response, 'class="errornote"')
+        self.assertContains(response, 'value="Bens Titel"')
+
+    def test_the_conflict_is_worded_plainly_in_english(self):
+        response = self.post_after_anna_saved("en")
+        self.assertContains(response, "Anna saved this draft on ")
+        self.assertContains(response, "Nothing is wrong with what you typed")
+        self.assertNotContains(response, "Please correct the error below")
