@@ -152,6 +152,12 @@ class Platform(StoredTexts):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            old = Platform.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            super().save(*args, **kwargs)
+            FormerAddress.record(old, "", self, None)
+
     def get_absolute_url(self):
         return reverse("guides:platform", kwargs={"platform": self.slug})
 
@@ -217,6 +223,12 @@ class Guide(StoredTexts):
         if self.published_version_id:
             return self.published_version.title
         return f"{self.platform.name}: {self.slug}"
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            old = Guide.objects.filter(pk=self.pk).values_list("platform__slug", "slug").first()
+            super().save(*args, **kwargs)
+            FormerAddress.record(*(old or (None, None)), self.platform, self)
 
     def get_absolute_url(self):
         return reverse("guides:guide", kwargs={"platform": self.platform.slug, "slug": self.slug})
@@ -1092,3 +1104,73 @@ class ScreenshotReplacement(models.Model):
 
     def __str__(self):
         return f"{self.old_sha256[:12]} → {self.new_sha256[:12]}"
+
+
+class FormerAddress(models.Model):
+    """An address a platform or guide had before its slug changed; readers are sent on (301).
+
+    Recorded by Platform.save() and Guide.save(). A platform's former address has no guide slug
+    and covers every page under it. A live platform or guide always wins: taking a former slug
+    for another platform or guide deletes the redirect, and the old address shows the new one.
+    """
+
+    platform_slug = models.SlugField(_("former platform slug"), max_length=50)
+    guide_slug = models.SlugField(_("former guide slug"), max_length=80, blank=True)
+    platform = models.ForeignKey(
+        Platform, on_delete=models.CASCADE, related_name="+", verbose_name=_("platform")
+    )
+    guide = models.ForeignKey(
+        Guide, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name=_("guide"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("former address")
+        verbose_name_plural = _("former addresses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("platform_slug", "guide_slug"), name="former_address_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return "/".join(part for part in (self.platform_slug, self.guide_slug) if part)
+
+    @classmethod
+    def record(cls, old_platform_slug, old_guide_slug, platform, guide):
+        """Remember the old address of `guide` (or of `platform` when guide is None)."""
+        current = (platform.slug, guide.slug if guide else "")
+        cls.objects.filter(platform_slug=current[0], guide_slug=current[1]).delete()
+        if old_platform_slug is None or (old_platform_slug, old_guide_slug or "") == current:
+            return
+        cls.objects.update_or_create(
+            platform_slug=old_platform_slug,
+            guide_slug=old_guide_slug or "",
+            defaults={"platform": platform, "guide": guide},
+        )
+
+    @classmethod
+    def find(cls, platform_slug, guide_slug=""):
+        """(platform, guide) now at the old address, or None; guide is None for a platform."""
+        former = cls.objects.select_related("platform", "guide").filter(platform_slug=platform_slug)
+        exact = former.filter(guide_slug=guide_slug).first()
+        if exact:
+            return exact.platform, exact.guide
+        moved = former.filter(guide_slug="").first()
+        if moved is None:
+            if not guide_slug:
+                return None
+            # The platform kept its slug (or has a new one) and the guide was renamed.
+            guide_moved = (
+                cls.objects.select_related("platform", "guide")
+                .filter(guide_slug=guide_slug, platform__slug=platform_slug)
+                .first()
+            )
+            return (guide_moved.platform, guide_moved.guide) if guide_moved else None
+        if not guide_slug:
+            return moved.platform, None
+        guide = Guide.objects.filter(platform=moved.platform, slug=guide_slug).first()
+        if guide is None:
+            return cls.find(moved.platform.slug, guide_slug)
+        return moved.platform, guide
