@@ -256,6 +256,7 @@ class ReaderNumberedSteps:
         labels = step_labels(steps)
         for step in steps:
             step.reader_label = labels.get(step.pk)
+            step.version = self.instance  # no query per step in step_check
 
 
 class DraftInlineMixin:
@@ -317,6 +318,9 @@ class StepInline(DraftInlineMixin, TranslationStackedInline):
             }
         else:
             checked = _("not yet")
+        if step.version.is_draft:
+            # The buttons send the whole form elsewhere: in a draft, typed changes would be lost.
+            return checked
         url = reverse("admin:guides_step_verify", args=[step.version_id, step.pk])
         devices = [
             device

@@ -147,6 +147,13 @@ class StepVerificationTests(AdminTestCase):
         self.assertContains(response, 'name="device" value="app"', count=2)
         self.assertContains(response, 'name="device" value="desktop"', count=2)
 
+    def test_a_draft_shows_the_last_check_without_buttons_that_would_lose_input(self):
+        self.check(self.steps[1], "app")
+        draft = self.version.new_draft()
+        response = self.client.get(change_url(draft))
+        self.assertContains(response, "App, ")
+        self.assertNotContains(response, 'name="device" value="app"')
+
     def test_verifying_the_whole_guide_still_works(self):
         self.version.mark_verified(by=self.editor)
         self.assertIsNotNone(GuideVersion.objects.get(pk=self.version.pk).verified_on)
