@@ -12,14 +12,14 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IS_POPUP_VAR, ActionLocation
 from django.contrib.admin.utils import flatten_fieldsets
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
@@ -38,6 +38,8 @@ from .models import (
     Source,
     Step,
     VersionLocked,
+    next_position,
+    step_labels,
 )
 
 LIST_AND_FORM = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
@@ -158,6 +160,13 @@ class WorkflowMixin:
 @admin.register(Region)
 class RegionAdmin(SelectedIdsMixin, TabbedTranslationAdmin):
     list_display = ("name", "code", "position")
+
+    def get_changeform_initial_data(self, request):
+        return {
+            "position": next_position(Region.objects.all()),
+            **super().get_changeform_initial_data(request),
+        }
+
     search_fields = ("code", *_in_every_language("name"))
 
 
@@ -166,6 +175,12 @@ class PlatformAdmin(SelectedIdsMixin, TabbedTranslationAdmin):
     list_display = ("name", "slug", "website")
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name", "slug", *_in_every_language("description"))
+
+    def get_changeform_initial_data(self, request):
+        return {
+            "position": next_position(Platform.objects.all()),
+            **super().get_changeform_initial_data(request),
+        }
 
 
 class VersionInline(admin.TabularInline):
@@ -209,6 +224,12 @@ class GuideAdmin(SelectedIdsMixin, WorkflowMixin, admin.ModelAdmin):
     def get_inlines(self, request, obj):
         return self.inlines if obj else ()
 
+    def get_changeform_initial_data(self, request):
+        return {
+            "position": next_position(Guide.objects.all()),
+            **super().get_changeform_initial_data(request),
+        }
+
     @admin.action(
         description=_("New draft"),
         description_plural=_("Open a draft of the selected guides"),
@@ -226,6 +247,18 @@ class GuideAdmin(SelectedIdsMixin, WorkflowMixin, admin.ModelAdmin):
         return redirect("admin:guides_guide_change", obj.pk)
 
 
+class ReaderNumberedSteps:
+    """A step formset whose headings show the numbers readers see (App 2 · Desktop 2)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        steps = [form.instance for form in self.initial_forms]
+        labels = step_labels(steps)
+        for step in steps:
+            step.reader_label = labels.get(step.pk)
+            step.version = self.instance  # no query per step in step_check
+
+
 class DraftInlineMixin:
     """Steps and sources can be added, changed and removed in drafts only."""
 
@@ -237,6 +270,16 @@ class DraftInlineMixin:
 
     def has_delete_permission(self, request, obj=None):
         return _is_draft(obj) and super().has_delete_permission(request, obj)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if self.model is Step:
+            formset = type(formset.__name__, (ReaderNumberedSteps, formset), {})
+        position = formset.form.base_fields.get("position")
+        if obj is not None and position is not None:
+            # New rows ("Add another" clones them in the browser) go after the last one.
+            position.initial = next_position(self.model.objects.filter(version=obj))
+        return formset
 
 
 def _upload_fields(code):
@@ -263,6 +306,38 @@ class StepInline(DraftInlineMixin, TranslationStackedInline):
     class Media:
         js = ("admin-extra/redact.js",)
 
+    @admin.display(description=_("last checked"))
+    def step_check(self, step):
+        """When and on which device the step was last checked, and buttons to check it today."""
+        if step.pk is None:
+            return "–"
+        if step.verified_on:
+            checked = _("%(device)s, %(date)s") % {
+                "device": step.get_verified_device_display(),
+                "date": formats.date_format(step.verified_on, "DATE_FORMAT"),
+            }
+        else:
+            checked = _("not yet")
+        if step.version.is_draft:
+            # The buttons send the whole form elsewhere: in a draft, typed changes would be lost.
+            return checked
+        url = reverse("admin:guides_step_verify", args=[step.version_id, step.pk])
+        devices = [
+            device
+            for device in (Step.Device.APP, Step.Device.DESKTOP)
+            if step.device in (device, Step.Device.BOTH)
+        ]
+        buttons = format_html_join(
+            " ",
+            '<button type="submit" class="button" formaction="{}" name="device" value="{}">'
+            "{}</button>",
+            (
+                (url, device, _("Checked today: %(device)s") % {"device": device.label})
+                for device in devices
+            ),
+        )
+        return format_html("{} {}", checked, buttons)
+
     def get_queryset(self, request):
         # Each step shows a thumbnail per language: no query per step and language.
         screenshots = (f"screenshot_{code}" for code, _name in settings.LANGUAGES)
@@ -272,7 +347,7 @@ class StepInline(DraftInlineMixin, TranslationStackedInline):
         translates = _is_draft(obj) and _translator_only(request)
         return translates or super().has_change_permission(request, obj)
 
-    def get_fields(self, request, obj=None):
+    def _step_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
         if not self.has_change_permission(request, obj):
             return [name for name in fields if not name.startswith(("upload_", "redactions_"))]
@@ -280,10 +355,13 @@ class StepInline(DraftInlineMixin, TranslationStackedInline):
             return [name for name in fields if name not in _upload_fields(settings.LANGUAGE_CODE)]
         return fields
 
+    def get_fields(self, request, obj=None):
+        return [*self._step_fields(request, obj), "step_check"]
+
     def get_readonly_fields(self, request, obj=None):
         if _translator_only(request):
-            return _source_only(Step, self.model_fields)
-        return super().get_readonly_fields(request, obj)
+            return [*_source_only(Step, self.model_fields), "step_check"]
+        return [*super().get_readonly_fields(request, obj), "step_check"]
 
 
 class SourceInline(DraftInlineMixin, admin.TabularInline):
@@ -404,6 +482,42 @@ class GuideVersionAdmin(SelectedIdsMixin, WorkflowMixin, TabbedTranslationAdmin)
 
     def has_verify_permission(self, request):
         return request.user.has_perm("guides.change_guideversion")
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # A colleague's save is no mistake in the input: say so at the top, without the
+        # "Please correct the error below" header of form errors.
+        form = context["adminform"].form
+        errors = context.get("errors") or []
+        if form.has_error(NON_FIELD_ERRORS, "conflict") and len(errors) == 1:
+            for message in form.non_field_errors():
+                self.message_user(request, message, messages.WARNING)
+            context["errors"] = []
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        verify = self.admin_site.admin_view(self.verify_step_view)
+        return [
+            path("<int:pk>/steps/<int:step>/checked/", verify, name="guides_step_verify"),
+            *super().get_urls(),
+        ]
+
+    def verify_step_view(self, request, pk, step):
+        """Mark one step checked today on the device of the pressed button (POST only)."""
+        if request.method != "POST":
+            return redirect("admin:guides_guideversion_change", pk)
+        if not self.has_verify_permission(request):
+            raise PermissionDenied
+        step = get_object_or_404(Step.objects.select_related("version"), pk=step, version=pk)
+        try:
+            step.mark_verified(by=request.user, device=request.POST.get("device"))
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            message = _("Step %(number)s checked on %(device)s today.")
+            number = step_labels(step.version.steps.all()).get(step.pk, step.position)
+            device = step.get_verified_device_display()
+            self.message_user(request, message % {"number": number, "device": device})
+        return redirect("admin:guides_guideversion_change", pk)
 
     def save_model(self, request, obj, form, change):
         # The model's save() raises the revision, so later saves of older copies are refused.

@@ -53,13 +53,16 @@ class GuideVersionForm(forms.ModelForm):
 
     def _conflict_message(self):
         version = self.instance
+        saved_at = timezone.localtime(version.updated_at)
         return _(
-            "%(user)s saved this draft at %(time)s, after you opened it. Your changes were not "
-            "saved, so nothing of theirs is lost; what you typed is still in this form. Copy what "
-            "you need, reload the page and make your changes again."
+            "%(user)s saved this draft on %(date)s at %(time)s, after you opened it. Nothing is "
+            "wrong with what you typed, but it was not saved, so that their work is not "
+            "overwritten. What you typed is still in this form: copy what you need, reload the "
+            "page and make your changes again."
         ) % {
             "user": version.updated_by or _("Someone"),
-            "time": date_format(timezone.localtime(version.updated_at), "DATETIME_FORMAT"),
+            "date": date_format(saved_at, "DATE_FORMAT"),
+            "time": date_format(saved_at, "TIME_FORMAT"),
         }
 
 

@@ -6,6 +6,7 @@ change allowed on a published or archived version is who verified it and when.
 """
 
 import hashlib
+import re
 import uuid
 
 from django.conf import settings
@@ -35,6 +36,12 @@ MAX_VERSION_NUMBER = 9999
 
 def _at_most(limit):
     return [MaxValueValidator(limit)]
+
+
+def next_position(queryset):
+    """The position that puts a new row after every row of `queryset` (the admin's default)."""
+    last = queryset.aggregate(last=Max("position"))["last"]
+    return 0 if last is None else min(last + 1, MAX_POSITION)
 
 
 class VersionLocked(Exception):
@@ -145,6 +152,12 @@ class Platform(StoredTexts):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            old = Platform.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            super().save(*args, **kwargs)
+            FormerAddress.record(old, "", self, None)
+
     def get_absolute_url(self):
         return reverse("guides:platform", kwargs={"platform": self.slug})
 
@@ -210,6 +223,12 @@ class Guide(StoredTexts):
         if self.published_version_id:
             return self.published_version.title
         return f"{self.platform.name}: {self.slug}"
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            old = Guide.objects.filter(pk=self.pk).values_list("platform__slug", "slug").first()
+            super().save(*args, **kwargs)
+            FormerAddress.record(*(old or (None, None)), self.platform, self)
 
     def get_absolute_url(self):
         return reverse("guides:guide", kwargs={"platform": self.platform.slug, "slug": self.slug})
@@ -606,6 +625,37 @@ class DraftPart(StoredTexts):
             )
 
 
+def number_steps(steps):
+    """The steps as readers see them: [(device, [(number, step), …]), …], numbered from 1.
+
+    Steps for one device split the list into App and Desktop, each numbered from 1, and a
+    step for "both" appears in both; without any device-specific step there is one list.
+    """
+    steps = list(steps)
+    if all(step.device == Step.Device.BOTH for step in steps):
+        devices = [Step.Device.BOTH] if steps else []
+    else:
+        devices = [
+            device
+            for device in (Step.Device.APP, Step.Device.DESKTOP)
+            if any(step.device in (device, Step.Device.BOTH) for step in steps)
+        ]
+    return [
+        (device, list(enumerate((s for s in steps if s.device in (device, Step.Device.BOTH)), 1)))
+        for device in devices
+    ]
+
+
+def step_labels(steps):
+    """{step pk: "App 2 · Desktop 2"} (or just "2"): the numbers readers see, for the admin."""
+    labels = {}
+    for device, numbered in number_steps(steps):
+        for number, step in numbered:
+            part = str(number) if device == Step.Device.BOTH else f"{device.label} {number}"
+            labels.setdefault(step.pk, []).append(part)
+    return {pk: " · ".join(str(part) for part in parts) for pk, parts in labels.items()}
+
+
 class Step(DraftPart):
     class Device(models.TextChoices):
         BOTH = "both", _("App and desktop")
@@ -613,6 +663,8 @@ class Step(DraftPart):
         DESKTOP = "desktop", _("Desktop")
 
     MENU_SEPARATOR = "›"
+    # Editors type ">" as often as "›"; both separate labels and are stored as " › ".
+    MENU_SEPARATORS = re.compile(r"\s*[›>]\s*")
 
     version = models.ForeignKey(
         GuideVersion, on_delete=models.CASCADE, related_name="steps", verbose_name=_("version")
@@ -656,6 +708,13 @@ class Step(DraftPart):
         blank=True,
         help_text=_("What the screenshot shows, for people who cannot see it."),
     )
+    # Who last checked this one step on the platform, on which device and when. Like the
+    # version's verification, it may change on a published version (see mark_verified).
+    verified_on = models.DateField(_("step checked on"), null=True, blank=True, editable=False)
+    verified_device = models.CharField(
+        _("step checked on device"), max_length=10, choices=Device, blank=True, editable=False
+    )
+    verified_by = _user_stamp(_("step checked by"))
 
     class Meta:
         ordering = ("version", "position", "id")
@@ -666,7 +725,52 @@ class Step(DraftPart):
         ]
 
     def __str__(self):
-        return f"{self.position}. {self.instruction[:60]}"
+        # The admin sets reader_label (step_labels) so editors see the readers' numbers.
+        number = getattr(self, "reader_label", None) or self.position
+        return f"{number}. {self.instruction[:60]}"
+
+    def save(self, *args, **kwargs):
+        self.normalize_menu_paths()
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        self.normalize_menu_paths()
+        super().clean_fields(exclude)
+
+    def mark_verified(self, by=None, device=None, on=None):
+        """Record that `by` checked this step on `device` (app or desktop) on `on` (today).
+
+        Allowed on a published or archived version too, like GuideVersion.mark_verified: it
+        changes who checked the step, never what readers are told to do.
+        """
+        device = device or (self.device if self.device != self.Device.BOTH else None)
+        if device not in (self.Device.APP, self.Device.DESKTOP):
+            raise ValidationError(_("Say on which device you checked the step: app or desktop."))
+        if self.device not in (device, self.Device.BOTH):
+            raise ValidationError(
+                _("This step is for the %(device)s only.") % {"device": self.get_device_display()}
+            )
+        self.verified_on = on or timezone.localdate()
+        self.verified_device = device
+        self.verified_by = by
+        with transaction.atomic():
+            _lock_guide(self.version.guide_id)
+            Step.objects.filter(pk=self.pk).update(
+                verified_on=self.verified_on, verified_device=device, verified_by=by
+            )
+
+    @classmethod
+    def normalize_menu_path(cls, path):
+        """`path` with its labels separated by " › ", whether typed with "›" or ">"."""
+        labels = (label.strip() for label in cls.MENU_SEPARATORS.split(path or ""))
+        return f" {cls.MENU_SEPARATOR} ".join(label for label in labels if label)
+
+    def normalize_menu_paths(self):
+        # Straight from __dict__, like StoredTexts: every language's column, not the current one.
+        for code, _name in settings.LANGUAGES:
+            value = self.__dict__.get(f"menu_path_{code}")
+            if isinstance(value, str):
+                self.__dict__[f"menu_path_{code}"] = self.normalize_menu_path(value)
 
     def clean(self):
         errors = {
@@ -688,7 +792,8 @@ class Step(DraftPart):
     def menu_items(self, language=None):
         """The menu path as a list of labels, in `language` (default: the current one)."""
         path = getattr(self, f"menu_path_{language}") if language else self.menu_path
-        return [item.strip() for item in (path or "").split(self.MENU_SEPARATOR) if item.strip()]
+        labels = self.MENU_SEPARATORS.split(path or "")
+        return [label.strip() for label in labels if label.strip()]
 
 
 class Source(DraftPart):
@@ -999,3 +1104,73 @@ class ScreenshotReplacement(models.Model):
 
     def __str__(self):
         return f"{self.old_sha256[:12]} → {self.new_sha256[:12]}"
+
+
+class FormerAddress(models.Model):
+    """An address a platform or guide had before its slug changed; readers are sent on (301).
+
+    Recorded by Platform.save() and Guide.save(). A platform's former address has no guide slug
+    and covers every page under it. A live platform or guide always wins: taking a former slug
+    for another platform or guide deletes the redirect, and the old address shows the new one.
+    """
+
+    platform_slug = models.SlugField(_("former platform slug"), max_length=50)
+    guide_slug = models.SlugField(_("former guide slug"), max_length=80, blank=True)
+    platform = models.ForeignKey(
+        Platform, on_delete=models.CASCADE, related_name="+", verbose_name=_("platform")
+    )
+    guide = models.ForeignKey(
+        Guide, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name=_("guide"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("former address")
+        verbose_name_plural = _("former addresses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("platform_slug", "guide_slug"), name="former_address_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return "/".join(part for part in (self.platform_slug, self.guide_slug) if part)
+
+    @classmethod
+    def record(cls, old_platform_slug, old_guide_slug, platform, guide):
+        """Remember the old address of `guide` (or of `platform` when guide is None)."""
+        current = (platform.slug, guide.slug if guide else "")
+        cls.objects.filter(platform_slug=current[0], guide_slug=current[1]).delete()
+        if old_platform_slug is None or (old_platform_slug, old_guide_slug or "") == current:
+            return
+        cls.objects.update_or_create(
+            platform_slug=old_platform_slug,
+            guide_slug=old_guide_slug or "",
+            defaults={"platform": platform, "guide": guide},
+        )
+
+    @classmethod
+    def find(cls, platform_slug, guide_slug=""):
+        """(platform, guide) now at the old address, or None; guide is None for a platform."""
+        former = cls.objects.select_related("platform", "guide").filter(platform_slug=platform_slug)
+        exact = former.filter(guide_slug=guide_slug).first()
+        if exact:
+            return exact.platform, exact.guide
+        moved = former.filter(guide_slug="").first()
+        if moved is None:
+            if not guide_slug:
+                return None
+            # The platform kept its slug (or has a new one) and the guide was renamed.
+            guide_moved = (
+                cls.objects.select_related("platform", "guide")
+                .filter(guide_slug=guide_slug, platform__slug=platform_slug)
+                .first()
+            )
+            return (guide_moved.platform, guide_moved.guide) if guide_moved else None
+        if not guide_slug:
+            return moved.platform, None
+        guide = Guide.objects.filter(platform=moved.platform, slug=guide_slug).first()
+        if guide is None:
+            return cls.find(moved.platform.slug, guide_slug)
+        return moved.platform, guide

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, fields
 from django.conf import settings
 from modeltranslation.utils import resolution_order
 
-from .models import Step
+from .models import Step, number_steps
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
@@ -69,6 +69,14 @@ class StepView:
     def needs_confirmation(self):
         return self.step.needs_confirmation
 
+    @property
+    def verified_on(self):
+        return self.step.verified_on
+
+    @property
+    def verified_in_app(self):
+        return self.step.verified_device == Step.Device.APP
+
 
 def _step_view(step, number, language, labels):
     menu_path = localized(step, "menu_path", labels)
@@ -102,18 +110,9 @@ def device_steps(steps, language, labels):
     A step for "both" appears in both lists; a device without any step gets no list. When no
     step is specific to a device, there is one list for both.
     """
-    steps = list(steps)
-    devices = [
-        device
-        for device in (Step.Device.APP, Step.Device.DESKTOP)
-        if any(step.device in (device, Step.Device.BOTH) for step in steps)
-    ]
-    if all(step.device == Step.Device.BOTH for step in steps):
-        devices = [Step.Device.BOTH]
     lists = []
-    for device in devices:
-        chosen = [s for s in steps if s.device in (device, Step.Device.BOTH)]
-        views = [_step_view(s, n, language, labels) for n, s in enumerate(chosen, start=1)]
+    for device, numbered in number_steps(steps):
+        views = [_step_view(s, n, language, labels) for n, s in numbered]
         lists.append(DeviceSteps(device=device.value, label=device.label, steps=views))
     return lists
 

@@ -6,9 +6,10 @@ import segno
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_from_request
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from modeltranslation.utils import resolution_order
 
 from . import reading
 from .diff import compare_versions
-from .models import Guide, GuideVersion, Platform, Step
+from .models import FormerAddress, Guide, GuideVersion, Platform, Step
 from .search import search_guides
 
 SCREENSHOT_FIELDS = [f"screenshot_{code}" for code in reading.LANGUAGE_CODES]
@@ -125,11 +126,31 @@ def favicon(request):
     return redirect(static("img/icon.svg"))
 
 
+def follows_former_slugs(view):
+    """A page under a platform's or guide's former slug answers 301 to its current address."""
+
+    @functools.wraps(view)
+    def wrapper(request, platform, slug="", **kwargs):
+        try:
+            return view(request, platform, slug, **kwargs) if slug else view(request, platform)
+        except Http404:
+            found = FormerAddress.find(platform, slug)
+            if found is None or (slug and found[1] is None):
+                raise
+            current = {"platform": found[0].slug, **({"slug": found[1].slug} if slug else {})}
+            url = reverse(request.resolver_match.view_name, kwargs={**kwargs, **current})
+            query = request.META.get("QUERY_STRING")
+            return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+    return wrapper
+
+
 def home(request):
     items = _guide_items(_listed_guides(), get_language())
     return render(request, "guides/home.html", {"items": items})
 
 
+@follows_former_slugs
 def platform(request, platform):
     platform = get_object_or_404(Platform, slug=platform)
     guides = _listed_guides().filter(platform=platform)
@@ -142,11 +163,13 @@ def platform(request, platform):
     return render(request, "guides/platform.html", context)
 
 
+@follows_former_slugs
 def guide(request, platform, slug):
     guide = get_object_or_404(_listed_guides(), platform__slug=platform, slug=slug)
     return _render_version(request, guide.published_version, guide)
 
 
+@follows_former_slugs
 def version(request, platform, slug, number):
     version = _public_version(platform, slug, number)
     if version.status == GuideVersion.Status.PUBLISHED:
@@ -165,6 +188,7 @@ def preview(request, pk):
     return _render_version(request, version, version.guide, preview=True)
 
 
+@follows_former_slugs
 def history(request, platform, slug):
     guide, versions = _public_versions(platform, slug)
     language = get_language()
@@ -172,6 +196,7 @@ def history(request, platform, slug):
     return render(request, "guides/history.html", {"guide": guide, "rows": rows})
 
 
+@follows_former_slugs
 def compare(request, platform, slug):
     guide, versions = _public_versions(platform, slug)
     if len(versions) < 2:

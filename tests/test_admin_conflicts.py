@@ -82,7 +82,7 @@ class AdminConflictTests(TemporaryMediaMixin, AdminTestCase):
         ben_form["title_de"] = "Bens neuer Titel"
         response = self.save(self.ben, draft, ben_form)
 
-        self.assertContains(response, "anna saved this draft at")
+        self.assertContains(response, "Anna saved this draft on")
         self.assertContains(response, "reload the page")
         self.assertContains(response, 'value="Bens neuer Titel"')  # Ben's input is not lost
         draft.refresh_from_db()
@@ -104,7 +104,7 @@ class AdminConflictTests(TemporaryMediaMixin, AdminTestCase):
 
                 ben_form["title_de"] = "Bens Titel"
                 ben_form["steps-0-instruction_de"] = "Bens Schritt"
-                self.assertContains(self.save(self.ben, draft, ben_form), "anna saved this draft")
+                self.assertContains(self.save(self.ben, draft, ben_form), "saved this draft on")
                 self.assertEqual(self.snapshot(draft), saved)
 
     def snapshot(self, draft):
@@ -141,7 +141,7 @@ class AdminConflictTests(TemporaryMediaMixin, AdminTestCase):
         self.assertEqual(self.save(self.translator, draft, translator_form).status_code, 302)
 
         editor_form["title_fr"] = ""
-        self.assertContains(self.save(self.anna, draft, editor_form), "tina saved this draft")
+        self.assertContains(self.save(self.anna, draft, editor_form), "Tina saved this draft")
         draft.refresh_from_db()
         self.assertEqual(draft.title_fr, "Guide en français")
 

@@ -41,12 +41,14 @@ def draft(db):
 
 
 def _refused(client, url, data):
-    """POST `data`; the answer is a form error (or a 4xx) and nothing was written."""
+    """POST `data`; the answer is a form error, the conflict notice (a tampered revision) or a
+    4xx, and nothing was written."""
     before = snapshot()
     response = client.post(url, data)
     assert_no_server_error(response)
     if response.status_code == 200:
-        assert b'class="errornote"' in response.content, "no form error shown"
+        refusals = (b'class="errornote"', b'<li class="warning">')
+        assert any(refusal in response.content for refusal in refusals), "no form error shown"
     else:
         assert 400 <= response.status_code < 500, f"accepted ({response.status_code})"
     assert snapshot() == before

@@ -650,10 +650,12 @@ def _version(data, **fields):
 
 
 def _step(data, **fields):
-    return Step(
+    step = Step(
         key=data["key"],
         device=data["device"],
         needs_confirmation=data["needs_confirmation"],
         **_translated(data, STEP_TEXTS),
         **fields,
     )
+    step.normalize_menu_paths()  # bulk_create skips save()
+    return step
