@@ -34,6 +34,9 @@ _EDIT_CONTENT = [
     "guides.view_screenshot",
     "guides.add_screenshot",
     "guides.change_screenshot",
+    # Reader reports (reports/): read them, mark them resolved or dismissed.
+    "reports.view_report",
+    "reports.change_report",
 ]
 
 GROUP_PERMISSIONS = {
@@ -48,6 +51,7 @@ GROUP_PERMISSIONS = {
         "guides.view_source",
         "guides.view_screenshot",
         "guides.add_screenshot",  # screenshots of the app in the translator's language
+        "reports.view_report",
     ],
     PUBLISHER: [
         *_EDIT_CONTENT,
@@ -59,16 +63,23 @@ GROUP_PERMISSIONS = {
         "guides.change_region",
         "guides.replace_screenshot",  # in published and archived versions too (data protection)
         "guides.view_screenshotreplacement",
+        "reports.delete_report",
     ],
 }
 
 
 def ensure_groups(**kwargs):
-    """Create the groups and give them exactly their permissions (safe to run repeatedly)."""
+    """Create the groups and give them exactly their permissions (safe to run repeatedly).
+
+    Runs after guides' migrations and again after those of each other app named here: an app
+    whose permissions do not exist yet (it migrates later) is skipped until its own run.
+    """
+    ready = set(Permission.objects.values_list("content_type__app_label", flat=True))
     for name, codes in GROUP_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=name)
         permissions = [
             Permission.objects.get(content_type__app_label=app, codename=codename)
             for app, codename in (code.split(".") for code in codes)
+            if app in ready
         ]
         group.permissions.set(permissions)

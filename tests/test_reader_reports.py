@@ -1,6 +1,7 @@
 from datetime import timedelta
 from io import StringIO
 
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import TestCase, override_settings
@@ -184,3 +185,15 @@ class ReportAdminTests(TestCase):
         self.client.post("/admin/reports/report/", data)
         self.report.refresh_from_db()
         self.assertEqual(self.report.status, Report.Status.DISMISSED)
+
+
+class ReportPermissionTests(TestCase):
+    def test_editors_handle_reports_translators_read_them_publishers_may_delete(self):
+        def codenames(group):
+            return set(Group.objects.get(name=group).permissions.values_list("codename", flat=True))
+
+        self.assertTrue({"view_report", "change_report"} <= codenames("Editor"))
+        self.assertNotIn("delete_report", codenames("Editor"))
+        self.assertIn("view_report", codenames("Translator"))
+        self.assertNotIn("change_report", codenames("Translator"))
+        self.assertIn("delete_report", codenames("Publisher"))
