@@ -30,6 +30,10 @@ class ReportForm(forms.ModelForm):
             "app_version": _("Optional, e.g. 4.1.9 (in the app under Settings › About)."),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["device"].choices = [("", _("Please choose")), *Report.Device.choices]
+
     def clean_website(self):
         if self.cleaned_data["website"]:
             raise forms.ValidationError(_("Leave this field empty."))

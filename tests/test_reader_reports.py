@@ -95,6 +95,9 @@ class ReportPageTests(TestCase):
         response = self._send(text="x" * 1001)
         self.assertContains(response, "x" * 1001, status_code=400)
         self.assertContains(response, "höchstens 1000 Zeichen", status_code=400)
+        self.assertContains(response, 'id="id_text_error"', status_code=400)
+        described = 'aria-describedby="id_text_helptext id_text_error"'
+        self.assertContains(response, described, status_code=400)
 
     def test_unknown_step_is_not_found(self):
         url = f"{self.url}?step=00000000-0000-0000-0000-000000000000"
