@@ -21,7 +21,7 @@ class ReportAdmin(admin.ModelAdmin):
         "status",
     )
     list_filter = ("status", "guide", "device", "language")
-    list_select_related = ("guide", "version")
+    list_select_related = ("guide__published_version", "guide__platform", "version")
     search_fields = ("text",)
     ordering = ("guide", "step_key", "-created_at")
     actions = ("mark_resolved", "dismiss")
@@ -39,6 +39,9 @@ class ReportAdmin(admin.ModelAdmin):
         "handled_by",
         "handled_at",
     )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("version__steps")
 
     def has_add_permission(self, request):
         return False

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guides.models import Guide, GuideVersion, Step
+from guides.models import Guide, GuideVersion
 
 TEXT_MAX_LENGTH = 1000
 
@@ -82,9 +82,8 @@ class Report(models.Model):
 
     def step(self):
         """The step of the version the reader saw, or None for the guide as a whole."""
-        if self.step_key is None:
-            return None
-        return Step.objects.filter(version_id=self.version_id, key=self.step_key).first()
+        # Read from version.steps.all(), so that a list prefetching them runs no query per row.
+        return next((s for s in self.version.steps.all() if s.key == self.step_key), None)
 
     def resolve(self, by, version):
         self._handle(self.Status.RESOLVED, by, version)

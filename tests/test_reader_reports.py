@@ -4,7 +4,9 @@ from io import StringIO
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from reports.models import Report
@@ -167,6 +169,24 @@ class ReportAdminTests(TestCase):
         self.assertContains(response, "Menü heißt jetzt anders")
         self.assertContains(response, "Einstellungen › Datenschutz")
         self.assertEqual(Report.objects.open().count(), 1)
+
+    def test_changelist_runs_no_query_per_report(self):
+        def count_queries():
+            with CaptureQueriesContext(connection) as queries:
+                self.client.get("/admin/reports/report/")
+            return len(queries)
+
+        one = count_queries()
+        for n in range(3):
+            Report.objects.create(
+                guide=self.guide,
+                version=self.guide.published_version,
+                step_key=self.step.key,
+                language="en",
+                device="desktop",
+                text=f"Anders {n}",
+            )
+        self.assertEqual(count_queries(), one)
 
     def test_mark_resolved_asks_for_the_version_then_links_it(self):
         data = {"action": "mark_resolved", "_selected_action": [self.report.pk]}
