@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "hosting",
     "watch",
     "editorial",
+    "reports",
 ]
 
 # The header middleware comes before WhiteNoise and CommonMiddleware, so that static files and
@@ -200,6 +201,13 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Days that login records (failed attempts, successful logins) are kept: `manage.py
 # prune_login_records`, run daily, deletes older ones.
 LOGIN_RECORDS_DAYS = env_int("LOGIN_RECORDS_DAYS", 30)
+
+# Reader reports (reports/): limits are counted only in the cache, never stored with a report.
+REPORTS_PER_ADDRESS_PER_HOUR = env_int("REPORTS_PER_ADDRESS_PER_HOUR", 10)
+REPORTS_PER_GUIDE_PER_DAY = env_int("REPORTS_PER_GUIDE_PER_DAY", 200)
+REPORTS_KEEP_DAYS = env_int("REPORTS_KEEP_DAYS", 90)
+REPORTS_MIN_SECONDS = env_int("REPORTS_MIN_SECONDS", 3)
+REPORTS_MAX_HOURS = env_int("REPORTS_MAX_HOURS", 6)
 
 # E-mail, for password reset links: offered only when EMAIL_HOST names an SMTP server. Without
 # one, mail goes to a local mail server on port 25 if there is one (Django's usual default).

@@ -14,7 +14,11 @@ urlpatterns = [
     path("", include("guides.urls_root")),
 ]
 # branding's pages come first: their fixed first segments must win over `<slug:platform>/`.
-urlpatterns += i18n_patterns(path("", include("branding.urls")), path("", include("guides.urls")))
+urlpatterns += i18n_patterns(
+    path("", include("branding.urls")),
+    path("", include("reports.urls")),
+    path("", include("guides.urls")),
+)
 
 handler500 = "config.views.server_error"
 

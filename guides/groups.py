@@ -36,6 +36,9 @@ _EDIT_CONTENT = [
     "guides.view_screenshot",
     "guides.add_screenshot",
     "guides.change_screenshot",
+    # Reader reports (reports/): read them, mark them resolved or dismissed.
+    "reports.view_report",
+    "reports.change_report",
 ]
 
 # The source watch and link checks (the watch app): everyone sees them, editors act on them.
@@ -55,6 +58,7 @@ GROUP_PERMISSIONS = {
         "guides.view_screenshot",
         "guides.add_screenshot",  # screenshots of the app in the translator's language
         *_SEE_CHECKS,
+        "reports.view_report",
     ],
     PUBLISHER: [
         *_EDIT_CONTENT,
@@ -67,6 +71,7 @@ GROUP_PERMISSIONS = {
         "guides.replace_screenshot",  # in published and archived versions too (data protection)
         "guides.view_screenshotreplacement",
         *_ACT_ON_CHECKS,
+        "reports.delete_report",
     ],
 }
 
@@ -76,10 +81,12 @@ def ensure_groups(**kwargs):
     # Apps after guides get their permissions only after this runs on a first migrate.
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
+    ready = set(Permission.objects.values_list("content_type__app_label", flat=True))
     for name, codes in GROUP_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=name)
         permissions = [
             Permission.objects.get(content_type__app_label=app, codename=codename)
             for app, codename in (code.split(".") for code in codes)
+            if app in ready
         ]
         group.permissions.set(permissions)

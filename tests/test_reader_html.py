@@ -74,6 +74,7 @@ class ValidHtmlTests(TemporaryMediaMixin, TestCase):
             "compare": guide + "compare/?from=1&to=2",
             "compare-same": guide + "compare/?from=1&to=1",
             "search": "/de/search/?q=anleitung",
+            "report": guide + "report/",
             "search-empty": "/de/search/?q=nichts",
             "preview": f"/de/preview/{self.draft.pk}/",
             "imprint": "/de/imprint/",

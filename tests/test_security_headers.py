@@ -22,6 +22,7 @@ RESPONSES = [
     pytest.param(GUIDE.format(language="en") + "compare/", 200, id="compare"),
     pytest.param("/fr/linkedin/", 200, id="platform"),
     pytest.param("/it/search/?q=ki", 200, id="search"),
+    pytest.param(GUIDE.format(language="de") + "report/", 200, id="report"),
     pytest.param("/de/feed/", 200, id="feed-de"),
     pytest.param("/en/feed/", 200, id="feed-en"),
     pytest.param("/de/no-such-platform/", 404, id="not-found"),
