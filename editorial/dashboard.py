@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from guides.models import GuideVersion
+from reports.models import Report
 from watch.models import LinkCheck, PageChange
 
 # Guides whose check falls due within this many days are listed before they turn stale.
@@ -152,7 +154,39 @@ def broken_links(request):
     )
 
 
-SECTIONS = (due_for_checking, drafts, changed_sources, broken_links, missing_translations)
+def open_reports(request):
+    """Open reader reports, one row per guide with how many there are."""
+    guides = (
+        Report.objects.open()
+        .values("guide", "guide__slug", "guide__platform__slug")
+        .annotate(count=Count("pk"), newest=Max("created_at"))
+        .order_by("-newest", "guide")
+    )
+    changelist = reverse("admin:reports_report_changelist")
+
+    def row(item):
+        return Row(
+            f"{item['guide__platform__slug']}/{item['guide__slug']}",
+            f"{changelist}?guide__id__exact={item['guide']}&status__exact=open",
+            ngettext(
+                "%(count)s open report, newest %(date)s",
+                "%(count)s open reports, newest %(date)s",
+                item["count"],
+            )
+            % {"count": item["count"], "date": _date(item["newest"])},
+        )
+
+    return _section(_("Reader reports"), guides, row, more_url=f"{changelist}?status__exact=open")
+
+
+SECTIONS = (
+    open_reports,
+    due_for_checking,
+    drafts,
+    changed_sources,
+    broken_links,
+    missing_translations,
+)
 
 
 def sections(request):

@@ -11,6 +11,7 @@ from guides.groups import ensure_groups
 from guides.models import GuideVersion
 from tests.admin_helpers import AdminTestCase
 from tests.helpers import make_guide, make_user
+from reports.models import Report
 from watch.models import LinkCheck, PageChange, WatchedPage
 
 
@@ -86,12 +87,30 @@ class DashboardTests(AdminTestCase):
             self.dashboard(), reverse("admin:watch_pagechange_change", args=[change.pk])
         )
 
+    def test_counts_open_reader_reports_per_guide_with_a_link_to_them(self):
+        guide = make_guide(slug="ki-daten")
+        for text in ("Der Schalter fehlt", "Anderes Menü"):
+            Report.objects.create(
+                guide=guide, version=guide.published_version, language="de", device="app", text=text
+            )
+        reports = section(self.dashboard(), "Reader reports")
+        self.assertIn("2 open reports", reports)
+        self.assertIn(f"?guide__id__exact={guide.pk}&amp;status__exact=open", reports)
+
+    def test_a_dismissed_report_leaves_the_dashboard(self):
+        guide = make_guide()
+        report = Report.objects.create(
+            guide=guide, version=guide.published_version, language="de", device="app", text="x"
+        )
+        report.dismiss(by=self.editor)
+        self.assertIn("Nothing to do.", section(self.dashboard(), "Reader reports"))
+
     def test_lists_missing_translations(self):
         make_guide(title_en="", title_de="Nur Deutsch")
         self.assertIn("English", section(self.dashboard(), "Missing translations"))
 
     def test_says_nothing_to_do_when_all_is_well(self):
-        self.assertContains(self.dashboard(), "Nothing to do.", count=5)
+        self.assertContains(self.dashboard(), "Nothing to do.", count=6)
 
     def test_shows_the_model_list_below(self):
         self.assertContains(self.dashboard(), 'id="content-main"')
