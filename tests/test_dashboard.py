@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from guides.groups import ensure_groups
 from guides.models import GuideVersion
+from reports.models import Report
 from tests.admin_helpers import AdminTestCase
 from tests.helpers import make_guide, make_user
-from reports.models import Report
 from watch.models import LinkCheck, PageChange, WatchedPage
 
 
