@@ -8,6 +8,7 @@ The token is random, not a counter: a rolled-back transaction cannot bring back 
 """
 
 import functools
+import gzip
 import hashlib
 import secrets
 
@@ -95,12 +96,23 @@ def _add_validators(response, etag, modified):
     return response
 
 
+def _accepts_gzip(request):
+    return "gzip" in request.headers.get("Accept-Encoding", "")
+
+
 def _from_entry(request, entry):
-    content, content_type, etag, modified = entry
+    content, compressed, content_type, etag, modified = entry
     conditional = get_conditional_response(request, etag=etag, last_modified=modified)
     if conditional is not None:
         return _add_validators(conditional, etag, modified)
-    response = HttpResponse(content, content_type=content_type)
+    # Reader pages hold no secrets, so compressing them opens no BREACH-style leak; the admin
+    # is never compressed. Compressed once, when the page is stored.
+    if _accepts_gzip(request):
+        response = HttpResponse(compressed, content_type=content_type)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(content, content_type=content_type)
+    response["Vary"] = "Accept-Encoding"
     return _add_validators(response, etag, modified)
 
 
@@ -122,7 +134,9 @@ def cache_page(view):
             response.render()
         content = response.content
         etag = f'"{hashlib.sha256(content).hexdigest()[:32]}"'
-        entry = (content, response["Content-Type"], etag, int(timezone.now().timestamp()))
+        compressed = gzip.compress(content, compresslevel=6, mtime=0)
+        modified = int(timezone.now().timestamp())
+        entry = (content, compressed, response["Content-Type"], etag, modified)
         _cache().set(key, entry, settings.PAGE_CACHE_TIMEOUT)
         return _from_entry(request, entry)
 

@@ -1,6 +1,7 @@
 """Whole reader pages are cached, and never wrong: every change shows on the next request."""
 
 import datetime
+import gzip
 
 import time_machine
 from django.conf import settings
@@ -76,6 +77,18 @@ class PageCacheTests(TestCase):
         for url in ("/de/", "/de/linkedin/", GUIDE, f"{GUIDE}history/", "/de/feed/"):
             with self.subTest(url=url):
                 self.assertIn("public, max-age=", self.client.get(url)["Cache-Control"])
+
+    def test_a_reader_page_is_sent_compressed_to_a_browser_that_accepts_it(self):
+        response = self.client.get(GUIDE, headers={"accept-encoding": "gzip, br"})
+        self.assertEqual(response["Content-Encoding"], "gzip")
+        self.assertIn("Alter Titel", gzip.decompress(response.content).decode())
+        self.assertNotIn("Content-Encoding", self.client.get(GUIDE))
+
+    def test_admin_pages_are_not_compressed(self):
+        self.client.force_login(make_user(is_superuser=True))
+        response = self.client.get("/admin/", headers={"accept-encoding": "gzip"})
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn("Content-Encoding", response)
 
     def test_search_is_not_cached(self):
         self.assertNotIn("ETag", self.client.get("/de/search/?q=Titel"))
