@@ -1,5 +1,7 @@
 from django.urls import path
 
+from guides.caching import cache_page
+
 from . import views
 from .feeds import BrandedGuidesFeed
 
@@ -11,5 +13,5 @@ urlpatterns = [
     path("imprint/", views.imprint, name="imprint"),
     path("privacy/", views.privacy, name="privacy"),
     # Replaces guides' feed at the same address, with the organisation's name in its title.
-    path("feed/", BrandedGuidesFeed(), name="feed"),
+    path("feed/", cache_page(BrandedGuidesFeed()), name="feed"),
 ]

@@ -172,12 +172,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Shared cache for several app processes or machines; without it each process keeps its own.
+# Shared cache for several app processes or machines; without it each process keeps its own,
+# and whole reader pages (guides/caching.py) go to files under DATA_DIR that every worker reads.
 REDIS_URL = env_str("REDIS_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "page-cache"),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    CACHES = {"default": redis, "pages": {**redis, "KEY_PREFIX": "pages"}}
+# Whole-page cache of anonymous reader pages; off to measure or debug the rendering itself.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+# How long a proxy or browser may keep a reader page without asking again (seconds).
+PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)
+PAGE_CACHE_TIMEOUT = 24 * 60 * 60
 
 AUTHENTICATION_BACKENDS = [
     # django-axes refuses a locked-out login before the password is even checked.

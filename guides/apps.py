@@ -8,8 +8,10 @@ class GuidesConfig(AppConfig):
     verbose_name = _("Guides")
 
     def ready(self):
+        from .caching import watch_writes
         from .groups import ensure_groups
 
         # After every migrate, also on a test database that was flushed: the editors' groups
         # must exist for the admin workflow to make sense.
         post_migrate.connect(ensure_groups, sender=self)
+        watch_writes()

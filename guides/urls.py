@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .caching import cache_page
 from .feeds import LatestGuidesFeed
 
 app_name = "guides"
@@ -8,13 +9,13 @@ app_name = "guides"
 # Fixed words come before the `<slug:platform>/` patterns; Platform.clean() refuses them as slugs
 # (guides/slugs.py).
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", cache_page(views.home), name="home"),
     path("search/", views.search, name="search"),
-    path("feed/", LatestGuidesFeed(), name="feed"),
+    path("feed/", cache_page(LatestGuidesFeed()), name="feed"),
     path("preview/<int:pk>/", views.preview, name="preview"),
-    path("<slug:platform>/", views.platform, name="platform"),
-    path("<slug:platform>/<slug:slug>/", views.guide, name="guide"),
-    path("<slug:platform>/<slug:slug>/history/", views.history, name="history"),
-    path("<slug:platform>/<slug:slug>/compare/", views.compare, name="compare"),
-    path("<slug:platform>/<slug:slug>/v<int:number>/", views.version, name="version"),
+    path("<slug:platform>/", cache_page(views.platform), name="platform"),
+    path("<slug:platform>/<slug:slug>/", cache_page(views.guide), name="guide"),
+    path("<slug:platform>/<slug:slug>/history/", cache_page(views.history), name="history"),
+    path("<slug:platform>/<slug:slug>/compare/", cache_page(views.compare), name="compare"),
+    path("<slug:platform>/<slug:slug>/v<int:number>/", cache_page(views.version), name="version"),
 ]

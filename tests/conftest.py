@@ -70,3 +70,11 @@ def live_server(request):
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    # A page cached in a test whose rows were rolled back must not answer in the next test.
+    from django.core.cache import caches
+
+    caches["pages"].clear()

@@ -1,0 +1,143 @@
+"""Whole-page caching of the anonymous reader pages, never stale.
+
+Every cached page is keyed by a content token that changes on any write a reader could see
+(a save, delete or many-to-many change of any model of the project's apps, see `watch_writes`).
+The token lives in the "pages" cache, which is shared by every worker process (a file cache
+under DATA_DIR, or Redis), so a publish in one worker shows in every other on the next request.
+The token is random, not a counter: a rolled-back transaction cannot bring back an old value.
+"""
+
+import functools
+import gzip
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django.utils.translation import get_language
+
+TOKEN_KEY = "content-token"
+
+# Models whose rows readers never see: writing them must not empty the page cache.
+UNSEEN_MODELS = {
+    "admin.logentry",
+    "sessions.session",
+    "axes.accessattempt",
+    "axes.accessfailurelog",
+    "axes.accesslog",
+    # Reader reports and link/source check results belong here once those apps exist.
+}
+
+
+def _cache():
+    return caches["pages"]
+
+
+def _bump():
+    _cache().set(TOKEN_KEY, secrets.token_hex(8), None)
+
+
+def content_changed():
+    """Makes every cached page fresh. Call after a QuerySet.update() or bulk write readers see."""
+    _bump()
+    # Again once the transaction commits: a page rendered from the old rows between the first
+    # bump and the commit must not stay cached under the new token.
+    transaction.on_commit(_bump)
+
+
+def _token():
+    token = _cache().get(TOKEN_KEY)
+    if token is None:
+        token = secrets.token_hex(8)
+        _cache().add(TOKEN_KEY, token, None)
+        token = _cache().get(TOKEN_KEY, token)
+    return token
+
+
+def _seen_by_readers(sender):
+    # Safe by default: a model is seen unless listed, whichever app it comes from.
+    return sender._meta.label_lower not in UNSEEN_MODELS
+
+
+def _on_write(sender, **kwargs):
+    if _seen_by_readers(sender):
+        content_changed()
+
+
+def watch_writes():
+    """Connects the token to every model's writes (called once from GuidesConfig.ready)."""
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_on_write, dispatch_uid=f"page-cache-{id(signal)}")
+
+
+def _cacheable(request):
+    return (
+        settings.PAGE_CACHE
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def _key(request):
+    parts = [request.get_full_path(), get_language(), str(timezone.localdate()), _token()]
+    return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _add_validators(response, etag, modified):
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(modified)
+    response["Cache-Control"] = f"public, max-age={settings.PAGE_CACHE_MAX_AGE}"
+    return response
+
+
+def _accepts_gzip(request):
+    return "gzip" in request.headers.get("Accept-Encoding", "")
+
+
+def _from_entry(request, entry):
+    content, compressed, content_type, etag, modified = entry
+    conditional = get_conditional_response(request, etag=etag, last_modified=modified)
+    if conditional is not None:
+        return _add_validators(conditional, etag, modified)
+    # Reader pages hold no secrets, so compressing them opens no BREACH-style leak; the admin
+    # is never compressed. Compressed once, when the page is stored.
+    if _accepts_gzip(request):
+        response = HttpResponse(compressed, content_type=content_type)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(content, content_type=content_type)
+    response["Vary"] = "Accept-Encoding"
+    return _add_validators(response, etag, modified)
+
+
+def cache_page(view):
+    """Serves an anonymous reader page from the shared cache; renders and keeps it otherwise."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _cacheable(request):
+            return view(request, *args, **kwargs)
+        key = _key(request)
+        entry = _cache().get(key)
+        if entry is not None:
+            return _from_entry(request, entry)
+        response = view(request, *args, **kwargs)
+        if response.status_code != 200 or response.cookies or response.streaming:
+            return response
+        if hasattr(response, "render") and callable(response.render):
+            response.render()
+        content = response.content
+        etag = f'"{hashlib.sha256(content).hexdigest()[:32]}"'
+        compressed = gzip.compress(content, compresslevel=6, mtime=0)
+        modified = int(timezone.now().timestamp())
+        entry = (content, compressed, response["Content-Type"], etag, modified)
+        _cache().set(key, entry, settings.PAGE_CACHE_TIMEOUT)
+        return _from_entry(request, entry)
+
+    return wrapper

@@ -1,0 +1,94 @@
+"""Whole reader pages are cached, and never wrong: every change shows on the next request."""
+
+import datetime
+import gzip
+
+import time_machine
+from django.conf import settings
+from django.test import TestCase
+from django.utils import timezone
+
+from branding.models import SiteSettings
+from tests.helpers import make_guide, make_user, publish_draft
+
+GUIDE = "/de/linkedin/ki-training/"
+
+
+class PageCacheTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.guide = make_guide(slug="ki-training", title_de="Alter Titel")
+
+    def test_a_publish_shows_on_the_next_request(self):
+        self.assertContains(self.client.get(GUIDE), "Alter Titel")
+        publish_draft(self.guide, title_de="Neuer Titel")
+        response = self.client.get(GUIDE)
+        self.assertContains(response, "Neuer Titel")
+        self.assertNotContains(response, "Alter Titel")
+
+    def test_a_branding_change_shows_at_once(self):
+        self.client.get("/de/")
+        SiteSettings.objects.create(pk=SiteSettings.SINGLE_PK, name="Betriebsrat Beispiel")
+        self.assertContains(self.client.get("/de/"), "Betriebsrat Beispiel")
+
+    def test_a_preview_is_never_served_to_an_anonymous_reader(self):
+        draft = self.guide.new_draft()
+        draft.title_de = "Geheimer Entwurf"
+        draft.save()
+        editor = make_user(is_superuser=True)
+        self.client.force_login(editor)
+        self.assertContains(self.client.get(f"/de/preview/{draft.pk}/"), "Geheimer Entwurf")
+        self.client.logout()
+        self.assertNotContains(self.client.get(GUIDE), "Geheimer Entwurf")
+        self.assertNotEqual(self.client.get(f"/de/preview/{draft.pk}/").status_code, 200)
+
+    def test_a_logged_in_editor_never_gets_a_cached_page(self):
+        self.client.get(GUIDE)
+        self.client.force_login(make_user())
+        response = self.client.get(GUIDE)
+        self.assertNotIn("ETag", response)
+        self.assertNotIn("public", response.get("Cache-Control", ""))
+
+    def test_the_stale_notice_appears_the_day_the_guide_becomes_stale(self):
+        verified = self.guide.published_version.verified_on
+        last_fresh_day = verified + datetime.timedelta(days=settings.STALE_AFTER_DAYS)
+        noon = datetime.time(12, tzinfo=timezone.get_current_timezone())
+        with time_machine.travel(datetime.datetime.combine(last_fresh_day, noon), tick=False):
+            self.assertNotContains(self.client.get(GUIDE), "seit mehr als")
+            self.assertNotContains(self.client.get(GUIDE), "seit mehr als")
+        next_day = last_fresh_day + datetime.timedelta(days=1)
+        with time_machine.travel(datetime.datetime.combine(next_day, noon), tick=False):
+            self.assertContains(self.client.get(GUIDE), "seit mehr als")
+
+    def test_a_page_the_reader_has_is_answered_with_304(self):
+        first = self.client.get(GUIDE)
+        again = self.client.get(GUIDE, headers={"if-none-match": first["ETag"]})
+        self.assertEqual(again.status_code, 304)
+        since = self.client.get(GUIDE, headers={"if-modified-since": first["Last-Modified"]})
+        self.assertEqual(since.status_code, 304)
+
+    def test_a_changed_page_is_sent_whole_to_a_conditional_request(self):
+        first = self.client.get(GUIDE)
+        publish_draft(self.guide, title_de="Neuer Titel")
+        again = self.client.get(GUIDE, headers={"if-none-match": first["ETag"]})
+        self.assertContains(again, "Neuer Titel")
+
+    def test_reader_pages_may_be_kept_briefly_by_a_proxy(self):
+        for url in ("/de/", "/de/linkedin/", GUIDE, f"{GUIDE}history/", "/de/feed/"):
+            with self.subTest(url=url):
+                self.assertIn("public, max-age=", self.client.get(url)["Cache-Control"])
+
+    def test_a_reader_page_is_sent_compressed_to_a_browser_that_accepts_it(self):
+        response = self.client.get(GUIDE, headers={"accept-encoding": "gzip, br"})
+        self.assertEqual(response["Content-Encoding"], "gzip")
+        self.assertIn("Alter Titel", gzip.decompress(response.content).decode())
+        self.assertNotIn("Content-Encoding", self.client.get(GUIDE))
+
+    def test_admin_pages_are_not_compressed(self):
+        self.client.force_login(make_user(is_superuser=True))
+        response = self.client.get("/admin/", headers={"accept-encoding": "gzip"})
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn("Content-Encoding", response)
+
+    def test_search_is_not_cached(self):
+        self.assertNotIn("ETag", self.client.get("/de/search/?q=Titel"))

@@ -1,0 +1,43 @@
+"""Reader pages cost the same number of queries however big the catalogue or the guide."""
+
+from django.test import TestCase, override_settings
+
+from tests.helpers import make_guide, make_platform
+
+
+@override_settings(PAGE_CACHE=False)  # the rendering itself, as on a cache miss
+class GuidePageQueryTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        platform = make_platform()
+        make_guide(platform=platform, slug="two", steps=2)
+        make_guide(platform=platform, slug="fifty", steps=50)
+
+    def test_a_guide_with_fifty_steps_takes_as_many_queries_as_one_with_two(self):
+        for url in ("/de/linkedin/two/", "/de/linkedin/fifty/"):
+            with self.subTest(url=url), self.assertNumQueries(5):
+                self.client.get(url)
+
+
+@override_settings(PAGE_CACHE=False)
+class CatalogueQueryTests(TestCase):
+    PAGES = {"/de/": 3, "/de/linkedin/": 4, "/de/search/?q=Anleitung": 3}
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.platform = make_platform()
+        for n in range(3):
+            make_guide(platform=cls.platform, slug=f"guide-{n}", steps=1)
+
+    def _assert_counts(self):
+        for url, count in self.PAGES.items():
+            with self.subTest(url=url), self.assertNumQueries(count):
+                self.assertEqual(self.client.get(url).status_code, 200)
+
+    def test_lists_and_search_take_a_fixed_number_of_queries_with_three_guides(self):
+        self._assert_counts()
+
+    def test_lists_and_search_take_the_same_number_of_queries_with_three_hundred_guides(self):
+        for n in range(3, 300):
+            make_guide(platform=self.platform, slug=f"guide-{n}", steps=1)
+        self._assert_counts()
