@@ -31,7 +31,11 @@ UNSEEN_MODELS = {
     "axes.accessattempt",
     "axes.accessfailurelog",
     "axes.accesslog",
-    # Reader reports and link/source check results belong here once those apps exist.
+    # Reader reports and the source watch's and link checks' results: only editors see them.
+    "reports.report",
+    "watch.watchedpage",
+    "watch.pagechange",
+    "watch.linkcheck",
 }
 
 

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import images, texts
+from . import caching, images, texts
 from .slugs import reserved_platform_slugs
 
 # Bounds that are the same on every database (SQLite stores any 64-bit integer, PostgreSQL's
@@ -758,6 +758,8 @@ class Step(DraftPart):
             Step.objects.filter(pk=self.pk).update(
                 verified_on=self.verified_on, verified_device=device, verified_by=by
             )
+            # update() sends no signal; readers see the step's check on the guide page.
+            caching.content_changed()
 
     @classmethod
     def normalize_menu_path(cls, path):

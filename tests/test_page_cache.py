@@ -26,6 +26,12 @@ class PageCacheTests(TestCase):
         self.assertContains(response, "Neuer Titel")
         self.assertNotContains(response, "Alter Titel")
 
+    def test_a_step_checked_on_the_published_version_shows_at_once(self):
+        self.assertNotContains(self.client.get(GUIDE), "in der App geprüft am")
+        step = self.guide.published_version.steps.first()
+        step.mark_verified(device="app", on=datetime.date(2026, 11, 30))
+        self.assertContains(self.client.get(GUIDE), "in der App geprüft am")
+
     def test_a_branding_change_shows_at_once(self):
         self.client.get("/de/")
         SiteSettings.objects.create(pk=SiteSettings.SINGLE_PK, name="Betriebsrat Beispiel")
