@@ -392,19 +392,20 @@ class GuideVersionAdmin(SelectedIdsMixin, WorkflowMixin, TabbedTranslationAdmin)
     form = GuideVersionForm
     list_display = (
         "title", "number", "status", "platform", "verified_on", "checked_recently",
-        "complete_languages", "updated_by", "updated_at",
+        "complete_languages", "translations", "updated_by", "updated_at",
     )  # fmt: skip
     list_filter = ("status", "guide__platform", StaleFilter, "verified_on")
     list_select_related = ("guide__platform", "guide__published_version", "updated_by")
     search_fields = (*_in_every_language("title"), "guide__slug")
     inlines = (StepInline, SourceInline)
     actions = ("new_draft", "publish", "mark_verified")
-    readonly_fields = GuideVersion.LIFECYCLE
+    readonly_fields = (*GuideVersion.LIFECYCLE, "translation_freshness")
     fieldsets = (
         (None, {"fields": (("guide", "number", "status"), "title", "summary")}),
         (None, {"fields": ("minutes", "deep_link")}),
         (_("For readers"), {"fields": ("context", "check_text", "needs_confirmation")}),
-        (_("What changed"), {"fields": ("change_note",)}),
+        (_("What changed"), {"fields": ("change_note", "minor_change")}),
+        (_("Translations"), {"fields": ("translation_freshness",)}),
         (
             _("History"),
             {
@@ -435,7 +436,7 @@ class GuideVersionAdmin(SelectedIdsMixin, WorkflowMixin, TabbedTranslationAdmin)
 
     def get_queryset(self, request):
         # Steps feed the "complete languages" column without one query per row.
-        return super().get_queryset(request).prefetch_related("steps")
+        return super().get_queryset(request).prefetch_related("steps", "translation_stamps")
 
     def get_object(self, request, object_id, from_field=None):
         version = super().get_object(request, object_id, from_field)
@@ -447,7 +448,8 @@ class GuideVersionAdmin(SelectedIdsMixin, WorkflowMixin, TabbedTranslationAdmin)
 
     def get_readonly_fields(self, request, obj=None):
         if _translator_only(request):
-            return _source_only(GuideVersion, flatten_fieldsets(self.fieldsets))
+            fields = _source_only(GuideVersion, flatten_fieldsets(self.fieldsets))
+            return [name for name in fields if name != "minor_change"]
         return self.readonly_fields
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -522,7 +524,15 @@ class GuideVersionAdmin(SelectedIdsMixin, WorkflowMixin, TabbedTranslationAdmin)
     def save_model(self, request, obj, form, change):
         # The model's save() raises the revision, so later saves of older copies are refused.
         obj.updated_by = request.user
+        # What the translations were before this save, to confirm the ones it changes.
+        form.translation_texts_before = GuideVersion.objects.get(pk=obj.pk).translation_texts()
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        GuideVersion.objects.get(pk=form.instance.pk).confirm_translations(
+            before=form.translation_texts_before, minor=form.cleaned_data.get("minor_change")
+        )
 
     def delete_queryset(self, request, queryset):
         # queryset.delete() would bypass the model's guard against deleting published versions.
@@ -543,6 +553,27 @@ class GuideVersionAdmin(SelectedIdsMixin, WorkflowMixin, TabbedTranslationAdmin)
     def complete_languages(self, version):
         missing = version.missing_languages()
         return ", ".join(code for code, _name in settings.LANGUAGES if code not in missing) or "–"
+
+    @admin.display(description=_("translations"))
+    def translations(self, version):
+        status = version.translation_status()
+        return format_html_join(
+            ", ", "{}: {}", ((code, state.label) for code, state in status.items())
+        )
+
+    @admin.display(description=_("translation status"))
+    def translation_freshness(self, version):
+        if version.pk is None:
+            return "–"
+        gaps = version.translation_gaps()
+        rows = []
+        for code, state in version.translation_status().items():
+            labels = ", ".join(str(gap.label) for gap in gaps[code])
+            rows.append((code, state.label, f": {labels}" if labels else ""))
+        return format_html(
+            '<ul class="translation-status">{}</ul>',
+            format_html_join("", "<li><strong>{}</strong> {}{}</li>", rows),
+        )
 
     @admin.action(
         description=_("New draft from this version"),

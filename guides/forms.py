@@ -32,6 +32,14 @@ class GuideVersionForm(forms.ModelForm):
     """
 
     loaded_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    minor_change = forms.BooleanField(
+        label=_("Minor change: translations stay valid"),
+        help_text=_(
+            "Tick when your change to the German text does not change its meaning (a typo, "
+            "punctuation): the translations of the changed fields are confirmed as they are."
+        ),
+        required=False,
+    )
 
     class Meta:
         model = GuideVersion

@@ -496,6 +496,18 @@ class GuideVersion(StoredTexts):
             Step(version=draft, **{f: getattr(step, f) for f in step_fields})
             for step in self.steps.all()
         )
+        # Steps keep their key in the copy, so each stamp still names its step.
+        TranslationStamp.objects.bulk_create(
+            TranslationStamp(
+                version=draft,
+                step_key=stamp.step_key,
+                field=stamp.field,
+                language=stamp.language,
+                german_sha256=stamp.german_sha256,
+            )
+            for stamp in self.translation_stamps.all()
+            if stamp.field not in self.NOT_COPIED
+        )
         source_fields = _copyable_fields(Source, {"version"})
         Source.objects.bulk_create(
             Source(version=draft, **{f: getattr(source, f) for f in source_fields})
@@ -597,6 +609,140 @@ class GuideVersion(StoredTexts):
             if not all(texts):
                 missing.append(code)
         return missing
+
+    # Translation freshness ---------------------------------------------------------------------
+
+    def _translated_parts(self):
+        """(step key or None, object) for the version and each step; from prefetches if present."""
+        return [(None, self), *((step.key, step) for step in self.steps.all())]
+
+    def translation_gaps(self):
+        """{language: [TranslationGap, ...]} for each translated language, in site order.
+
+        A translation is missing when the German text is set and the translation empty, and
+        outdated when the German text changed since the translation was last confirmed (its
+        stamp holds the SHA-256 of another German text). Two queries, none with prefetches.
+        """
+        stamps = {
+            (s.step_key, s.field, s.language): s.german_sha256
+            for s in self.translation_stamps.all()
+        }
+        gaps = {code: [] for code in translated_languages()}
+        for key, part in self._translated_parts():
+            for name in translated_text_fields(type(part)):
+                german = getattr(part, f"{name}_{SOURCE_LANGUAGE}")
+                if not german:
+                    continue
+                digest = german_sha256(german)
+                for code, found in gaps.items():
+                    if not getattr(part, f"{name}_{code}"):
+                        found.append(TranslationGap(part, name, TranslationState.MISSING))
+                    elif stamps.get((key, name, code)) != digest:
+                        found.append(TranslationGap(part, name, TranslationState.OUTDATED))
+        return gaps
+
+    def translation_status(self):
+        """{language: TranslationState} for each translated language: the worst of its gaps."""
+        return {
+            code: max((gap.state for gap in found), default=TranslationState.COMPLETE, key=_rank)
+            for code, found in self.translation_gaps().items()
+        }
+
+    def translation_texts(self):
+        """{(step key, field, language): text} of every translated text, as stored now."""
+        return {
+            (key, name, code): getattr(part, f"{name}_{code}")
+            for key, part in self._translated_parts()
+            for name in translated_text_fields(type(part))
+            for code, _name in settings.LANGUAGES
+        }
+
+    def confirm_translations(self, languages=None, before=None, minor=False):
+        """Stamp translations as valid for the current German text; in one transaction.
+
+        Without `before`, every non-empty translation in `languages` (default: all) is
+        confirmed. With `before` (translation_texts() read before an edit), only those that
+        changed; `minor=True` also confirms every translation of a German text that changed,
+        for an edit that did not change the meaning.
+        """
+        languages = set(languages or translated_languages())
+        after = self.translation_texts()
+        confirm = set()
+        for (key, name, code), text in after.items():
+            if code not in languages or not text:
+                continue
+            german = after[(key, name, SOURCE_LANGUAGE)]
+            if not german:
+                continue
+            if before is None or before.get((key, name, code)) != text:
+                confirm.add((key, name, code))
+            elif minor and before.get((key, name, SOURCE_LANGUAGE)) != german:
+                confirm.add((key, name, code))
+        if not confirm:
+            return 0
+        with transaction.atomic():
+            for key, name, code in confirm:
+                TranslationStamp.objects.update_or_create(
+                    version=self,
+                    step_key=key,
+                    field=name,
+                    language=code,
+                    defaults={"german_sha256": german_sha256(after[(key, name, SOURCE_LANGUAGE)])},
+                )
+        return len(confirm)
+
+
+SOURCE_LANGUAGE = "de"
+
+
+class TranslationState(models.TextChoices):
+    COMPLETE = "complete", _("complete")
+    OUTDATED = "outdated", _("outdated")
+    MISSING = "missing", _("missing")
+
+
+def _rank(state):
+    return list(TranslationState).index(state)
+
+
+class TranslationGap:
+    """One translated field of a version or step that is missing or outdated in a language."""
+
+    def __init__(self, part, field, state):
+        self.step = part if isinstance(part, Step) else None
+        self.field = field
+        self.state = state
+
+    def __repr__(self):
+        return f"TranslationGap({self.step!r}, {self.field!r}, {self.state!r})"
+
+    @property
+    def label(self):
+        model = Step if self.step else GuideVersion
+        name = model._meta.get_field(self.field).verbose_name
+        if self.step is None:
+            return str(name)
+        return _("step %(position)s: %(field)s") % {"position": self.step.position, "field": name}
+
+
+def translated_languages():
+    """The language codes translated from German, in site order."""
+    return [code for code, _name in settings.LANGUAGES if code != SOURCE_LANGUAGE]
+
+
+def translated_text_fields(model):
+    """Names of the model's translated text fields, from modeltranslation's registry."""
+    from modeltranslation.translator import translator
+
+    return [
+        name
+        for name in translator.get_options_for_model(model).all_fields
+        if not model._meta.get_field(name).is_relation
+    ]
+
+
+def german_sha256(text):
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 class DraftPart(StoredTexts):
@@ -1176,3 +1322,38 @@ class FormerAddress(models.Model):
         if guide is None:
             return cls.find(moved.platform.slug, guide_slug)
         return moved.platform, guide
+
+
+class TranslationStamp(models.Model):
+    """A translation confirmed as valid for the German text with this SHA-256.
+
+    `step_key` names the step (Step.key stays the same in every version's copy); it is
+    empty for the version's own fields. GuideVersion.translation_gaps() reads these.
+    """
+
+    version = models.ForeignKey(
+        GuideVersion, on_delete=models.CASCADE, related_name="translation_stamps"
+    )
+    step_key = models.UUIDField(_("step identity"), null=True, blank=True)
+    field = models.CharField(_("field"), max_length=50)
+    language = models.CharField(_("language"), max_length=10)
+    german_sha256 = models.CharField(_("SHA-256 of the German text"), max_length=64)
+
+    class Meta:
+        verbose_name = _("translation stamp")
+        verbose_name_plural = _("translation stamps")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "step_key", "field", "language"],
+                condition=Q(step_key__isnull=False),
+                name="one_stamp_per_step_field_language",
+            ),
+            models.UniqueConstraint(
+                fields=["version", "field", "language"],
+                condition=Q(step_key__isnull=True),
+                name="one_stamp_per_version_field_language",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.version_id} {self.step_key or '-'} {self.field} {self.language}"

@@ -211,6 +211,8 @@ def _create_version(guide, data, stored, images, name):
         Source(version=version, position=position, **source)
         for position, source in enumerate(data["sources"], start=1)
     )
+    # A pack's translations were reviewed where the pack was made: they start confirmed.
+    version.confirm_translations()
     if data["status"] != GuideVersion.Status.DRAFT:
         try:
             version.publish(published_at=data["published_at"], verified_on=data["verified_on"])
