@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from guides.models import GuideVersion
+from guides.models import GuideVersion, TranslationState
 from reports.models import Report
 from watch.models import LinkCheck, PageChange
 
@@ -96,21 +96,25 @@ def drafts(request):
     return _section(_("Drafts in progress"), versions, row)
 
 
-def missing_translations(request):
-    versions = _published().prefetch_related("steps").order_by("guide__platform__position", "pk")
+def translations(request):
+    """Published versions with a translation missing or outdated (German changed since)."""
+    versions = (
+        _published()
+        .prefetch_related("steps", "translation_stamps")
+        .order_by("guide__platform__position", "pk")
+    )
     rows = []
     for version in versions:
-        missing = version.missing_languages()
-        if missing:
-            names = ", ".join(_language_name(code) for code in missing)
-            rows.append(
-                Row(
-                    str(version.title),
-                    _version_url(version),
-                    _("missing: %(names)s") % {"names": names},
-                )
-            )
-    return Section(_("Missing translations"), rows[:ROWS], more=max(0, len(rows) - ROWS))
+        behind = [
+            _("%(language)s: %(state)s") % {"language": _language_name(code), "state": state.label}
+            for code, state in version.translation_status().items()
+            if state != TranslationState.COMPLETE
+        ]
+        if behind:
+            rows.append(Row(str(version.title), _version_url(version), ", ".join(behind)))
+    return Section(
+        _("Missing or outdated translations"), rows[:ROWS], more=max(0, len(rows) - ROWS)
+    )
 
 
 def changed_sources(request):
@@ -185,7 +189,7 @@ SECTIONS = (
     drafts,
     changed_sources,
     broken_links,
-    missing_translations,
+    translations,
 )
 
 

@@ -107,7 +107,21 @@ class DashboardTests(AdminTestCase):
 
     def test_lists_missing_translations(self):
         make_guide(title_en="", title_de="Nur Deutsch")
-        self.assertIn("English", section(self.dashboard(), "Missing translations"))
+        self.assertIn(
+            "English: missing", section(self.dashboard(), "Missing or outdated translations")
+        )
+
+    def test_lists_a_translation_outdated_by_a_german_change(self):
+        guide = make_guide(published=False, title_en="Old English title")
+        draft = guide.draft
+        draft.confirm_translations()
+        draft.title_de = "Neuer deutscher Titel"
+        draft.save()
+        draft.publish()
+        translations = section(self.dashboard(), "Missing or outdated translations")
+        self.assertIn("English: outdated", translations)
+        url = reverse("admin:guides_guideversion_change", args=[draft.pk])
+        self.assertIn(f'href="{url}"', translations)
 
     def test_says_nothing_to_do_when_all_is_well(self):
         self.assertContains(self.dashboard(), "Nothing to do.", count=6)
