@@ -57,9 +57,9 @@ def report(request, platform, slug):
 def _receive(request, guide, step, context):
     form = ReportForm(request.POST)
     if not _same_origin(request):
-        return render(request, "reports/refused.html", context, status=403)
+        return _not_sent(request, context, "other_site", status=403)
     if not limits.allowed(request, guide):
-        return render(request, "reports/too_many.html", context, status=429)
+        return _not_sent(request, context, "too_many", status=429)
     if not form.is_valid():
         # A fresh stamp, so that the corrected form can be sent.
         form.data = form.data.copy()
@@ -73,6 +73,10 @@ def _receive(request, guide, step, context):
     report.save()
     limits.record(request, guide)
     return render(request, "reports/thanks.html", context)
+
+
+def _not_sent(request, context, reason, status):
+    return render(request, "reports/not_sent.html", {**context, "reason": reason}, status=status)
 
 
 def _step_number(version, step):
