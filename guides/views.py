@@ -210,7 +210,7 @@ def compare(request, platform, slug):
     context = {"guide": guide, "title": reading.localized(versions[0], "title", language)}
     if old == new:
         return render(request, "guides/compare_same.html", {**context, "version": old})
-    prefetch_related_objects([old, new], _steps_prefetch())
+    prefetch_related_objects([old, new], _steps_prefetch(), "sources")
     context |= {"old": old, "new": new, "comparison": compare_versions(old, new, language)}
     return render(request, "guides/compare.html", context)
 
