@@ -83,6 +83,7 @@ def _render_version(request, version, guide, *, preview=False):
         "is_stale": version.status == GuideVersion.Status.PUBLISHED and version.is_stale(),
         "stale_after_days": settings.STALE_AFTER_DAYS,
         "canonical_url": canonical,
+        "site_url": _absolute_url(request, "/"),  # named at the top of the printed handout
         "qr_svg": _qr_svg(canonical),
     }
     return render(request, "guides/guide.html", context)
