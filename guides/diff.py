@@ -11,6 +11,7 @@ from difflib import SequenceMatcher
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import reading
 from .models import Step
@@ -60,6 +61,7 @@ class StepChange:
     menu: str = ""
     target: str = ""
     screenshot_changed: bool = False
+    confirmation_changed: bool = False  # the step's "not yet confirmed" mark came or went
 
     STATUS_LABELS = {
         "added": _("Added"),
@@ -86,14 +88,16 @@ def _step_change(old, new):
     change.instruction = diff_words(old and old.instruction, new and new.instruction)
     change.menu = diff_words(_menu_text(old), _menu_text(new))
     change.target = diff_words(old and old.target, new and new.target)
-    old_shot = old.screenshot if old else None
-    new_shot = new.screenshot if new else None
-    change.screenshot_changed = old_shot != new_shot
+    # An added or removed step shows its screenshot, if any, without an empty other half.
+    change.screenshot_changed = bool(old and new) and old.screenshot != new.screenshot
+    change.confirmation_changed = bool(old and old.needs_confirmation) != bool(
+        new and new.needs_confirmation
+    )
     if change.status == "changed":
         same_texts = all(
             getattr(old, name) == getattr(new, name) for name in ("instruction", "menu", "target")
         )
-        if same_texts and not change.screenshot_changed:
+        if same_texts and not (change.screenshot_changed or change.confirmation_changed):
             change.status = "unchanged"
     return change
 
@@ -121,13 +125,20 @@ def _device_changes(old_views, new_views):
 TEXT_FIELDS = (
     ("title", _("Title")),
     ("summary", _("Summary")),
+    ("needs_confirmation", _("Not yet confirmed")),
     ("context", _("Before you start")),
     ("check_text", _("How to check it worked")),
 )
 
 
-def compare_versions(old, new, language):
-    """Changed texts and, per device, the step changes from `old` to `new` in `language`."""
+def _minutes_text(version):
+    return ngettext("about %(minutes)s minute", "about %(minutes)s minutes", version.minutes) % {
+        "minutes": version.minutes
+    }
+
+
+def _text_changes(old, new, language):
+    """The changed texts, the time needed and the settings link, each with its marked words."""
     old_text, new_text = reading.guide_text(old, language), reading.guide_text(new, language)
     texts = [
         {
@@ -137,9 +148,48 @@ def compare_versions(old, new, language):
         for name, label in TEXT_FIELDS
         if getattr(old_text, name) != getattr(new_text, name)
     ]
+    if old.minutes != new.minutes:
+        minutes = diff_words(_minutes_text(old), _minutes_text(new))
+        texts.append({"label": _("Takes"), "paragraphs": [minutes]})
     if old.deep_link != new.deep_link:
         link = diff_words(old.deep_link, new.deep_link)
         texts.append({"label": _("Settings link"), "paragraphs": [link]})
+    return texts
+
+
+@dataclass
+class SourceChange:
+    status: str  # "added", "removed" or "changed" (same address, new title: words marked)
+    url: str
+    title: str
+
+    @property
+    def status_label(self):
+        return StepChange.STATUS_LABELS[self.status]
+
+
+def source_changes(old_sources, new_sources):
+    """Sources added, removed or retitled, matched by address, in the new version's order."""
+    old_by_url = {source.url: source for source in old_sources}
+    new_urls = {source.url for source in new_sources}
+    changes = []
+    for source in new_sources:
+        before = old_by_url.get(source.url)
+        if before is None:
+            changes.append(SourceChange("added", source.url, source.title))
+        elif before.title != source.title:
+            title = diff_words(before.title or before.url, source.title or source.url)
+            changes.append(SourceChange("changed", source.url, title))
+    changes += [
+        SourceChange("removed", source.url, source.title)
+        for source in old_sources
+        if source.url not in new_urls
+    ]
+    return changes
+
+
+def compare_versions(old, new, language):
+    """Changed texts, sources and, per device, the step changes from `old` to `new`."""
     old_devices = reading.device_steps(old.steps.all(), language, language)
     new_devices = reading.device_steps(new.steps.all(), language, language)
     if [d.device for d in old_devices] != [d.device for d in new_devices]:
@@ -151,7 +201,11 @@ def compare_versions(old, new, language):
         {"device": n.device, "label": n.label, "changes": _device_changes(o.steps, n.steps)}
         for o, n in zip(old_devices, new_devices, strict=True)
     ]
-    return {"texts": texts, "devices": devices}
+    return {
+        "texts": _text_changes(old, new, language),
+        "sources": source_changes(old.sources.all(), new.sources.all()),
+        "devices": devices,
+    }
 
 
 def _as_device(device_lists, device):

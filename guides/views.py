@@ -83,6 +83,7 @@ def _render_version(request, version, guide, *, preview=False):
         "is_stale": version.status == GuideVersion.Status.PUBLISHED and version.is_stale(),
         "stale_after_days": settings.STALE_AFTER_DAYS,
         "canonical_url": canonical,
+        "site_url": _absolute_url(request, "/"),  # named at the top of the printed handout
         "qr_svg": _qr_svg(canonical),
     }
     return render(request, "guides/guide.html", context)
@@ -210,7 +211,7 @@ def compare(request, platform, slug):
     context = {"guide": guide, "title": reading.localized(versions[0], "title", language)}
     if old == new:
         return render(request, "guides/compare_same.html", {**context, "version": old})
-    prefetch_related_objects([old, new], _steps_prefetch())
+    prefetch_related_objects([old, new], _steps_prefetch(), "sources")
     context |= {"old": old, "new": new, "comparison": compare_versions(old, new, language)}
     return render(request, "guides/compare.html", context)
 

@@ -72,6 +72,16 @@ class GuidePageTests(TestCase):
         self.assertContains(response, "EU/EWR")
         self.assertContains(response, "etwa 3 Minuten")
 
+    def test_settings_link_comes_before_the_caveats_and_the_caveats_before_the_steps(self):
+        html = self.client.get(_page(self.guide)).content.decode()
+        link = html.index("Einstellung bei LinkedIn öffnen")
+        background = html.index("<summary>Bevor Sie beginnen: Hintergrund</summary>")
+        steps = html.index('id="steps-heading"')
+        self.assertLess(link, background)
+        self.assertLess(background, steps)
+        self.assertLess(html.index("EU/EWR"), link)  # what decides whether it applies stays first
+        self.assertIn("Abschalten wirkt nicht rückwirkend.", html[background:steps])
+
     def test_steps_are_listed_per_device_and_shared_steps_appear_in_both(self):
         response = self.client.get(_page(self.guide))
         html = response.content.decode()
@@ -358,6 +368,15 @@ class PrintTests(TestCase):
             response,
             '<p class="print-only print-deep-link">Link zur Einstellung bei LinkedIn: '
             "https://www.linkedin.com/mypreferences/d/settings/ads</p>",
+            html=True,
+        )
+
+    @override_settings(SITE_URL="https://optout.example.org")
+    def test_handout_names_the_site_at_the_top(self):
+        response = self.client.get(_page(make_guide(), "en"))
+        self.assertContains(
+            response,
+            '<p class="print-only print-site">Opt-out Guides · https://optout.example.org/</p>',
             html=True,
         )
 

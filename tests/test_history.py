@@ -1,6 +1,10 @@
+from pathlib import Path
+
+from django.conf import settings
 from django.test import TestCase
 
-from guides.models import Step
+from guides.models import Source, Step
+from tests.content_pack_helpers import import_content
 from tests.helpers import (
     TemporaryMediaMixin,
     add_step,
@@ -97,6 +101,23 @@ class CompareTests(TemporaryMediaMixin, TestCase):
         self.assertIn("<del>Click Me.</del>", desktop)
         self.assertNotIn("Check it says Off.", desktop)
 
+    def test_an_added_step_shows_its_screenshot_without_an_empty_slot(self):
+        def edit(new):
+            add_step(
+                new,
+                5,
+                instruction_en="Look at the new switch.",
+                screenshot_en=self.new_shot,
+                screenshot_alt_en="The new switch",
+            )
+
+        _publish_change(self.guide, "Step with a picture.", edit)
+        response = self.client.get("/en/linkedin/ai/compare/?from=2&to=3")
+        self.assertContains(response, "Look at the new switch.")
+        self.assertContains(response, self.new_shot.file.url, count=2)  # app and desktop
+        self.assertNotContains(response, "No screenshot")
+        self.assertNotContains(response, "Screenshot in version")
+
     def test_changed_screenshots_are_shown_side_by_side(self):
         response = self.client.get("/en/linkedin/ai/compare/?from=1&to=2")
         self.assertContains(response, self.old_shot.file.url, count=2)  # app and desktop
@@ -150,7 +171,7 @@ class HistoryQueryCountTests(TestCase):
             url = guide.get_absolute_url()
             with self.assertNumQueries(3):  # guide with platform, versions, site settings
                 self.client.get(url + "history/")
-            with self.assertNumQueries(4):  # … versions, steps of both, site settings
+            with self.assertNumQueries(5):  # … versions, steps and sources of both, settings
                 self.client.get(url + "compare/?from=1&to=4")
 
 
@@ -166,3 +187,83 @@ class TextChangesTests(TestCase):
         response = self.client.get("/en/linkedin/ctx/compare/")
         self.assertContains(response, '<p class="diff"><del>Old</del><ins>New</ins> second.</p>')
         self.assertNotContains(response, "Unchanged first.")
+
+
+class VersionChangesTests(TestCase):
+    """Compare shows every change a reader could care about, not only steps and texts."""
+
+    def _compare(self, edit, **fields):
+        guide = make_guide(slug="changes", **fields)
+        _publish_change(guide, "Changed.", edit)
+        return self.client.get("/en/linkedin/changes/compare/")
+
+    def test_added_removed_and_retitled_sources_are_listed(self):
+        def edit(draft):
+            draft.sources.filter(url="https://example.com/article").update(title="Example, 2025")
+            Source.objects.create(version=draft, url="https://example.org/new", title="New one")
+
+        response = self._compare(edit)
+        html = response.content.decode()
+        sources = html[html.index('id="sources-heading"') : html.index('id="compare-')]
+        self.assertIn("Added", sources)
+        self.assertIn('<a href="https://example.org/new" rel="noopener noreferrer">New', sources)
+        self.assertIn("Example<ins>, 2025</ins>", sources)
+
+        def remove(draft):
+            draft.sources.all().delete()
+
+        guide = make_guide(slug="fewer")
+        _publish_change(guide, "No sources.", remove)
+        response = self.client.get("/en/linkedin/fewer/compare/")
+        self.assertContains(response, "<del>Example</del>")
+        self.assertContains(response, "Removed")
+
+    def test_unchanged_sources_are_not_listed(self):
+        response = self._compare(lambda draft: None)
+        self.assertNotContains(response, 'id="sources-heading"')
+
+    def test_not_yet_confirmed_note_time_needed_and_settings_link_are_compared(self):
+        def edit(draft):
+            draft.needs_confirmation_en = "The app menus may differ."
+            draft.minutes = 5
+            draft.deep_link = "https://www.example.com/settings/ai"
+            draft.save()
+
+        response = self._compare(edit, minutes=2)
+        self.assertContains(response, "<dt>Not yet confirmed</dt>", html=True)
+        self.assertContains(response, "<ins>The app menus may differ.</ins>")
+        self.assertContains(response, "<dt>Takes</dt>", html=True)
+        self.assertContains(response, "about <del>2</del><ins>5</ins> minutes")
+        self.assertContains(response, "<dt>Settings link</dt>", html=True)
+        self.assertContains(response, "https://www.example.com/settings<ins>/ai</ins>")
+
+    def test_a_step_that_is_now_confirmed_counts_as_changed(self):
+        def edit(draft):
+            draft.steps.update(needs_confirmation=False)
+
+        guide = make_guide(slug="confirmed", steps=0, published=False)
+        add_step(guide.draft, 1, needs_confirmation=True)
+        guide.draft.publish()
+        _publish_change(guide, "Confirmed.", edit)
+        response = self.client.get("/en/linkedin/confirmed/compare/")
+        self.assertContains(response, "step-changed")
+        self.assertContains(
+            response, "<del>Not yet confirmed: this step may look different for you.</del>"
+        )
+
+
+class DemoCompareTests(TemporaryMediaMixin, TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        import_content(Path(settings.BASE_DIR) / "guides" / "demo")
+
+    def test_ai_guide_v1_to_v2_shows_the_added_sources_and_the_app_note(self):
+        response = self.client.get("/en/linkedin/ai-training/compare/?from=1&to=2")
+        html = response.content.decode()
+        sources = html[html.index('id="sources-heading"') : html.index('id="compare-')]
+        self.assertEqual(sources.count("badge-added"), 2)
+        self.assertIn("watson.ch", sources)
+        self.assertIn("netzpolitik.org", sources)
+        self.assertContains(response, "<dt>Not yet confirmed</dt>", html=True)
+        self.assertContains(response, "<ins>App: it is not confirmed that the menus")
+        self.assertNotContains(response, "No screenshot")

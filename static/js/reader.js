@@ -111,14 +111,33 @@
       }
     }
 
-    // Without JavaScript nothing is remembered, so the reset button only appears with it.
-    document.querySelectorAll("button.reset-checklist").forEach(function (button) {
-      button.hidden = boxes.length === 0;
+    // Without JavaScript nothing is remembered, so the reset button only appears with it, and
+    // only once a step is ticked.
+    var buttons = Array.prototype.slice.call(document.querySelectorAll("button.reset-checklist"));
+
+    function showButtons() {
+      var ticked = boxes.some(function (box) {
+        return box.checked;
+      });
+      buttons.forEach(function (button) {
+        button.hidden = !ticked;
+      });
+    }
+
+    buttons.forEach(function (button) {
       button.addEventListener("click", function () {
         boxes.forEach(function (box) {
           save(DONE_PREFIX + box.getAttribute("data-step"), null);
           show(box, false);
         });
+        showButtons();
+        // The button just disappeared: keep the keyboard in the list of steps.
+        var first = boxes.filter(function (box) {
+          return box.offsetParent !== null;
+        })[0];
+        if (first) {
+          first.focus();
+        }
       });
     });
 
@@ -133,8 +152,10 @@
             show(other, box.checked);
           }
         });
+        showButtons();
       });
     });
+    showButtons();
   }
 
   document.querySelectorAll("[data-tabs]").forEach(setUpTabs);
