@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 from .caching import cache_page
 from .feeds import LatestGuidesFeed
+from .views import follows_former_slugs
 
 app_name = "guides"
 
@@ -12,6 +13,16 @@ urlpatterns = [
     path("", cache_page(views.home), name="home"),
     path("search/", views.search, name="search"),
     path("feed/", cache_page(LatestGuidesFeed()), name="feed"),
+    path(
+        "feed/<slug:platform>/",
+        cache_page(follows_former_slugs(LatestGuidesFeed())),
+        name="platform-feed",
+    ),
+    path(
+        "feed/<slug:platform>/<slug:slug>/",
+        cache_page(follows_former_slugs(LatestGuidesFeed())),
+        name="guide-feed",
+    ),
     path("preview/<int:pk>/", views.preview, name="preview"),
     path("<slug:platform>/", cache_page(views.platform), name="platform"),
     path("<slug:platform>/<slug:slug>/", cache_page(views.guide), name="guide"),

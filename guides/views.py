@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, get_language_from_request
+from django.utils.translation import get_language, get_language_from_request, override
 from django.utils.translation import gettext as _
 from modeltranslation.utils import resolution_order
 
@@ -49,6 +49,12 @@ def _absolute_url(request, path):
     return request.build_absolute_uri(path)
 
 
+def _canonical(request, language, view_name, **kwargs):
+    """The absolute address of a page in `language`: the one search engines should index."""
+    with override(language):
+        return _absolute_url(request, reverse(view_name, kwargs=kwargs))
+
+
 @functools.lru_cache(maxsize=512)  # a few milliseconds each; guides x languages x hosts
 def _qr_svg(url):
     """The URL as an inline SVG QR code (attributes only: the CSP forbids style attributes)."""
@@ -70,10 +76,11 @@ def _render_version(request, version, guide, *, preview=False):
     devices = reading.device_steps(version.steps.all(), language, labels)
     all_steps = [view for device in devices for view in device.steps]
     canonical = _absolute_url(request, guide.get_absolute_url())
+    text = reading.guide_text(version, language, all_steps)
     context = {
         "guide": guide,
         "version": version,
-        "text": reading.guide_text(version, language, all_steps),
+        "text": text,
         "devices": devices,
         # The language the labels are really shown in, after fallback (marked in the choice).
         "labels": next((c for c in resolution_order(labels) if c in label_languages), labels),
@@ -85,6 +92,11 @@ def _render_version(request, version, guide, *, preview=False):
         "canonical_url": canonical,
         "qr_svg": _qr_svg(canonical),
     }
+    if not (preview or context["is_archived"]):
+        # Shown in fallback text, the page names the page in that text's language as the one
+        # to index.
+        kwargs = {"platform": guide.platform.slug, "slug": guide.slug}
+        context["canonical"] = _canonical(request, text.title.lang, "guides:guide", **kwargs)
     return render(request, "guides/guide.html", context)
 
 
@@ -147,7 +159,8 @@ def follows_former_slugs(view):
 
 def home(request):
     items = _guide_items(_listed_guides(), get_language())
-    return render(request, "guides/home.html", {"items": items})
+    canonical = _canonical(request, get_language(), "guides:home")
+    return render(request, "guides/home.html", {"items": items, "canonical": canonical})
 
 
 @follows_former_slugs
@@ -159,6 +172,7 @@ def platform(request, platform):
         "platform": platform,
         "description": reading.localized(platform, "description", language),
         "items": _guide_items(guides, language),
+        "canonical": _canonical(request, language, "guides:platform", platform=platform.slug),
     }
     return render(request, "guides/platform.html", context)
 
@@ -193,7 +207,10 @@ def history(request, platform, slug):
     guide, versions = _public_versions(platform, slug)
     language = get_language()
     rows = [{"version": v, "text": reading.guide_text(v, language)} for v in versions]
-    return render(request, "guides/history.html", {"guide": guide, "rows": rows})
+    kwargs = {"platform": guide.platform.slug, "slug": guide.slug}
+    canonical = _canonical(request, language, "guides:history", **kwargs)
+    context = {"guide": guide, "rows": rows, "canonical": canonical}
+    return render(request, "guides/history.html", context)
 
 
 @follows_former_slugs
