@@ -6,7 +6,7 @@ import segno
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -136,6 +136,16 @@ def favicon(request):
     # Browsers ask for /favicon.ico whatever the pages link to. Not permanent: the icon's
     # hashed name changes with its content.
     return redirect(static("img/icon.svg"))
+
+
+def robots_txt(request):
+    """Crawlers may read every reader page but the admin, previews and search results."""
+    lines = ["User-agent: *", "Disallow: /admin/"]
+    for code in reading.LANGUAGE_CODES:
+        with override(code):
+            lines += [f"Disallow: {reverse('guides:search')}", f"Disallow: /{code}/preview/"]
+    lines += ["", f"Sitemap: {_absolute_url(request, reverse('sitemap'))}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 def follows_former_slugs(view):
