@@ -29,4 +29,9 @@ urlpatterns = [
     path("<slug:platform>/<slug:slug>/history/", cache_page(views.history), name="history"),
     path("<slug:platform>/<slug:slug>/compare/", cache_page(views.compare), name="compare"),
     path("<slug:platform>/<slug:slug>/v<int:number>/", cache_page(views.version), name="version"),
+    path(
+        "<slug:platform>/<slug:slug>/embed/",
+        views.framed_by_embedders(cache_page(views.embed)),
+        name="embed",
+    ),
 ]

@@ -138,6 +138,29 @@ def favicon(request):
     return redirect(static("img/icon.svg"))
 
 
+def framed_by_embedders(view):
+    """Lets the origins in EMBED_FRAME_ANCESTORS frame this view, and only this one.
+
+    X-Frame-Options cannot name origins, so the view goes without it; CSP frame-ancestors (which
+    browsers put first anyway) lists them instead of 'none'. Outside the cache: also set on
+    cached answers.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        # An empty list would drop the directive and allow every site: errors stay unframed.
+        if settings.EMBED_FRAME_ANCESTORS and response.status_code in (200, 304):
+            frame_ancestors = settings.EMBED_FRAME_ANCESTORS
+            response._csp_config = {**settings.SECURE_CSP, "frame-ancestors": frame_ancestors}
+            response.xframe_options_exempt = True
+            # For intranet pages that require it of everything they embed (COEP).
+            response["Cross-Origin-Resource-Policy"] = "cross-origin"
+        return response
+
+    return wrapper
+
+
 def robots_txt(request):
     """Crawlers may read every reader page but the admin, previews and search results."""
     lines = ["User-agent: *", "Disallow: /admin/"]
@@ -199,6 +222,28 @@ def version(request, platform, slug, number):
     if version.status == GuideVersion.Status.PUBLISHED:
         return redirect(version.guide)
     return _render_version(request, version, version.guide)
+
+
+@follows_former_slugs
+def embed(request, platform, slug):
+    """The steps of a guide for an organisation's intranet page: no site chrome, its branding."""
+    if not settings.EMBED_FRAME_ANCESTORS:
+        raise Http404(_("This site offers no embeddable guides."))
+    guide = get_object_or_404(_listed_guides(), platform__slug=platform, slug=slug)
+    version = guide.published_version
+    prefetch_related_objects([version], _steps_prefetch())
+    language = get_language()
+    devices = reading.device_steps(
+        version.steps.all(), language, _labels_language(request, language)
+    )
+    context = {
+        "guide": guide,
+        "version": version,
+        "text": reading.guide_text(version, language),
+        "devices": devices,
+        "guide_url": _absolute_url(request, guide.get_absolute_url()),
+    }
+    return render(request, "guides/embed.html", context)
 
 
 @staff_member_required
