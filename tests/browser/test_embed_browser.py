@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from tests.browser.conftest import run_axe
 from tests.helpers import make_guide
 
 pytestmark = pytest.mark.browser
@@ -82,3 +83,8 @@ class EmbedInBrowserTests:
         frame = _open(page, intranet, 0, embed_url.removesuffix("embed/"))
 
         assert frame.locator(".step").count() == 0
+
+    def test_embed_page_has_no_accessibility_violations(self, page, embed_url):
+        page.goto(embed_url)
+
+        assert run_axe(page) == []
