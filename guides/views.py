@@ -263,7 +263,8 @@ def history(request, platform, slug):
     language = get_language()
     rows = [{"version": v, "text": reading.guide_text(v, language)} for v in versions]
     kwargs = {"platform": guide.platform.slug, "slug": guide.slug}
-    canonical = _canonical(request, language, "guides:history", **kwargs)
+    # Like the guide page: in the language the current title is really shown in.
+    canonical = _canonical(request, rows[0]["text"].title.lang, "guides:history", **kwargs)
     context = {"guide": guide, "rows": rows, "canonical": canonical}
     return render(request, "guides/history.html", context)
 

@@ -142,7 +142,7 @@ class PageHeadTests(TestCase):
         self.assertEqual(alternates["de"], "http://testserver/de/linkedin/ki/")
 
     def test_home_platform_history_and_guide_have_a_canonical_link(self):
-        for path in ("/it/", "/it/linkedin/", "/it/linkedin/ki/history/", "/en/linkedin/ki/"):
+        for path in ("/it/", "/it/linkedin/", "/en/linkedin/ki/history/", "/en/linkedin/ki/"):
             with self.subTest(path):
                 canonical = _links(self._html(path), "canonical")
                 self.assertEqual(canonical, [("", f"http://testserver{path}")])
@@ -150,6 +150,8 @@ class PageHeadTests(TestCase):
     def test_a_guide_shown_in_fallback_text_is_canonical_in_that_language(self):
         canonical = _links(self._html("/fr/linkedin/ki/"), "canonical")
         self.assertEqual(canonical, [("", "http://testserver/en/linkedin/ki/")])
+        canonical = _links(self._html("/fr/linkedin/ki/history/"), "canonical")
+        self.assertEqual(canonical, [("", "http://testserver/en/linkedin/ki/history/")])
 
     def test_an_archived_version_has_no_canonical_link(self):
         draft = self.guide.new_draft()
