@@ -104,6 +104,13 @@ class LatestGuidesFeed(Feed):
     def feed_url(self, scope):
         return _url(feed_path(platform=scope.platform, guide=scope.guide))
 
+    def feed_guid(self, scope):
+        # The site feed's <id> stays its home page (as before); a guide's or platform's feed
+        # must not share its <id> with the page it links to.
+        if scope.guide or scope.platform:
+            return scope.origin + feed_path(platform=scope.platform, guide=scope.guide)
+        return None
+
     def items(self, scope):
         versions = GuideVersion.objects.public().filter(published_at__isnull=False)
         if scope.guide:

@@ -54,6 +54,20 @@ class FeedTests(TestCase):
     def test_guide_feed_has_only_that_guides_versions(self):
         self.assertEqual(self._titles("/en/feed/example/other/"), ["Other (version 1)"])
 
+    def test_each_feed_has_an_id_of_its_own(self):
+        ids = {
+            ElementTree.fromstring(self.client.get(url).content).findtext(f"{ATOM}id")
+            for url in ("/en/feed/", "/en/feed/linkedin/", "/en/feed/linkedin/ki/")
+        }
+        self.assertEqual(
+            ids,
+            {
+                "http://testserver/en/",
+                "http://testserver/en/feed/linkedin/",
+                "http://testserver/en/feed/linkedin/ki/",
+            },
+        )
+
     def test_scoped_feeds_are_titled_with_what_they_cover(self):
         feed = ElementTree.fromstring(self.client.get("/en/feed/linkedin/ki/").content)
         self.assertEqual(feed.findtext(f"{ATOM}title"), "Opt-out Guides: AI training")
