@@ -131,3 +131,13 @@ class EmbedSettingTests:
         assert result.returncode != 0
         assert "EMBED_FRAME_ANCESTORS" in result.stderr
         assert "'https://intranet.example.org/wiki/'" in result.stderr
+
+
+@override_settings(EMBED_FRAME_ANCESTORS=INTRANET, PAGE_CACHE=False)
+class EmbedQueryTests(TestCase):
+    def test_an_embed_with_fifty_steps_takes_as_many_queries_as_one_with_two(self):
+        make_guide(slug="two", steps=2)
+        make_guide(slug="fifty", steps=50)
+        for url in ("/de/linkedin/two/embed/", "/de/linkedin/fifty/embed/"):
+            with self.subTest(url=url), self.assertNumQueries(4):
+                self.client.get(url)

@@ -1,8 +1,10 @@
 from xml.etree import ElementTree
 
+from django.db import connection
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 
-from guides.models import FormerAddress
+from guides.models import FormerAddress, Guide
 from tests.helpers import make_guide, make_platform
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -175,3 +177,18 @@ class FeedTests(TestCase):
         response = self.client.get("/en/linkedin/")
         self.assertContains(response, 'type="application/atom+xml" href="/en/feed/linkedin/"')
         self.assertContains(response, '<a class="feed-link" href="/en/feed/linkedin/"')
+
+
+@override_settings(PAGE_CACHE=False)  # the rendering itself, as on a cache miss
+class FeedQueryTests(TestCase):
+    def test_a_feed_takes_the_same_queries_for_three_guides_as_for_thirty(self):
+        platform = make_platform()
+        counts = []
+        for total in (3, 30):
+            while Guide.objects.count() < total:
+                make_guide(platform=platform, steps=1)
+            for url in ("/de/feed/", "/de/feed/linkedin/"):
+                with CaptureQueriesContext(connection) as queries:
+                    self.assertEqual(self.client.get(url).status_code, 200)
+                counts.append(len(queries))
+        self.assertEqual(counts[:2], counts[2:])

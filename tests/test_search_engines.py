@@ -3,9 +3,12 @@
 import re
 from xml.etree import ElementTree
 
+from django.db import connection
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from branding.models import SiteSettings
+from guides.models import Guide
 from tests.helpers import make_guide, make_platform, make_user
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -204,3 +207,18 @@ class PageHeadTests(TestCase):
         html = self._html(f"/de/preview/{draft.pk}/")
         self.assertEqual(_meta(html, "robots"), "noindex")
         self.assertEqual(_links(html, "canonical"), [])
+
+
+@override_settings(PAGE_CACHE=False)  # the rendering itself, as on a cache miss
+class SitemapQueryTests(TestCase):
+    def test_the_sitemap_takes_the_same_queries_for_three_guides_as_for_thirty(self):
+        platform = make_platform()
+        counts = []
+        for total in (3, 30):
+            while Guide.objects.count() < total:
+                make_guide(platform=platform, steps=1)
+            with CaptureQueriesContext(connection) as queries:
+                self.assertEqual(self.client.get("/sitemap.xml").status_code, 200)
+            counts.append(len(queries))
+        # A fixed number for the three sections (home, platforms, guides), whatever their size.
+        self.assertEqual(counts, [6, 6])
