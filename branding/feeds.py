@@ -4,10 +4,7 @@ from .models import SiteSettings
 
 
 class BrandedGuidesFeed(LatestGuidesFeed):
-    """The guides' feed, titled with the organisation's site name."""
+    """The guides' feeds, titled with the organisation's site name."""
 
-    def get_object(self, request):
-        return SiteSettings.for_request(request)
-
-    def site_name(self, site):
-        return site.display_name
+    def site_name(self, request):
+        return SiteSettings.for_request(request).display_name

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from guides.caching import cache_page
+from guides.views import follows_former_slugs
 
 from . import views
 from .feeds import BrandedGuidesFeed
@@ -12,6 +13,16 @@ app_name = "branding"
 urlpatterns = [
     path("imprint/", views.imprint, name="imprint"),
     path("privacy/", views.privacy, name="privacy"),
-    # Replaces guides' feed at the same address, with the organisation's name in its title.
+    # Replace guides' feeds at the same addresses, with the organisation's name in their title.
     path("feed/", cache_page(BrandedGuidesFeed()), name="feed"),
+    path(
+        "feed/<slug:platform>/",
+        cache_page(follows_former_slugs(BrandedGuidesFeed())),
+        name="platform-feed",
+    ),
+    path(
+        "feed/<slug:platform>/<slug:slug>/",
+        cache_page(follows_former_slugs(BrandedGuidesFeed())),
+        name="guide-feed",
+    ),
 ]

@@ -5,6 +5,7 @@ checkout run on SQLite with no variables set (see docs/configuration.md).
 """
 
 import os
+import re
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -47,6 +48,21 @@ def env_list(name, default=()):
     if not value:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+_ORIGIN = re.compile(r"https?://(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?")
+
+
+def env_origins(name):
+    """Web origins (scheme://host[:port]) separated by spaces or commas; loud on anything else."""
+    origins = env_str(name).replace(",", " ").split()
+    for origin in origins:
+        if not _ORIGIN.fullmatch(origin):
+            raise ImproperlyConfigured(
+                f"{name}: {origin!r} is not an origin like https://intranet.example.org "
+                "(scheme and host, an optional port, no path)."
+            )
+    return origins
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -95,6 +111,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "axes",
     "guides",
     "branding",
@@ -306,6 +323,11 @@ if S3_BUCKET:
             "file_overwrite": False,
         },
     }
+
+# Sites that may show a guide's embeddable view (/<lang>/<platform>/<guide>/embed/) in a frame,
+# e.g. "https://intranet.example.org". Empty: there is no embeddable view (404). Every other page
+# may never be framed.
+EMBED_FRAME_ANCESTORS = env_origins("EMBED_FRAME_ANCESTORS")
 
 # Strict Content Security Policy: nothing but our own origin, no inline scripts or styles.
 SECURE_CSP = {

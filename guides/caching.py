@@ -89,7 +89,9 @@ def _cacheable(request):
 
 
 def _key(request):
-    parts = [request.get_full_path(), get_language(), str(timezone.localdate()), _token()]
+    # Scheme and host too: pages carry absolute addresses (canonical, hreflang, feeds, sitemap)
+    # built from them when SITE_URL is empty.
+    parts = [request.build_absolute_uri(), get_language(), str(timezone.localdate()), _token()]
     return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

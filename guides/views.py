@@ -6,12 +6,12 @@ import segno
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, get_language_from_request
+from django.utils.translation import get_language, get_language_from_request, override
 from django.utils.translation import gettext as _
 from modeltranslation.utils import resolution_order
 
@@ -49,6 +49,12 @@ def _absolute_url(request, path):
     return request.build_absolute_uri(path)
 
 
+def _canonical(request, language, view_name, **kwargs):
+    """The absolute address of a page in `language`: the one search engines should index."""
+    with override(language):
+        return _absolute_url(request, reverse(view_name, kwargs=kwargs))
+
+
 @functools.lru_cache(maxsize=512)  # a few milliseconds each; guides x languages x hosts
 def _qr_svg(url):
     """The URL as an inline SVG QR code (attributes only: the CSP forbids style attributes)."""
@@ -70,10 +76,11 @@ def _render_version(request, version, guide, *, preview=False):
     devices = reading.device_steps(version.steps.all(), language, labels)
     all_steps = [view for device in devices for view in device.steps]
     canonical = _absolute_url(request, guide.get_absolute_url())
+    text = reading.guide_text(version, language, all_steps)
     context = {
         "guide": guide,
         "version": version,
-        "text": reading.guide_text(version, language, all_steps),
+        "text": text,
         "devices": devices,
         # The language the labels are really shown in, after fallback (marked in the choice).
         "labels": next((c for c in resolution_order(labels) if c in label_languages), labels),
@@ -86,6 +93,11 @@ def _render_version(request, version, guide, *, preview=False):
         "site_url": _absolute_url(request, "/"),  # named at the top of the printed handout
         "qr_svg": _qr_svg(canonical),
     }
+    if not (preview or context["is_archived"]):
+        # Shown in fallback text, the page names the page in that text's language as the one
+        # to index.
+        kwargs = {"platform": guide.platform.slug, "slug": guide.slug}
+        context["canonical"] = _canonical(request, text.title.lang, "guides:guide", **kwargs)
     return render(request, "guides/guide.html", context)
 
 
@@ -127,6 +139,39 @@ def favicon(request):
     return redirect(static("img/icon.svg"))
 
 
+def framed_by_embedders(view):
+    """Lets the origins in EMBED_FRAME_ANCESTORS frame this view, and only this one.
+
+    X-Frame-Options cannot name origins, so the view goes without it; CSP frame-ancestors (which
+    browsers put first anyway) lists them instead of 'none'. Outside the cache: also set on
+    cached answers.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        # An empty list would drop the directive and allow every site: errors stay unframed.
+        if settings.EMBED_FRAME_ANCESTORS and response.status_code in (200, 304):
+            frame_ancestors = settings.EMBED_FRAME_ANCESTORS
+            response._csp_config = {**settings.SECURE_CSP, "frame-ancestors": frame_ancestors}
+            response.xframe_options_exempt = True
+            # For intranet pages that require it of everything they embed (COEP).
+            response["Cross-Origin-Resource-Policy"] = "cross-origin"
+        return response
+
+    return wrapper
+
+
+def robots_txt(request):
+    """Crawlers may read every reader page but the admin, previews and search results."""
+    lines = ["User-agent: *", "Disallow: /admin/"]
+    for code in reading.LANGUAGE_CODES:
+        with override(code):
+            lines += [f"Disallow: {reverse('guides:search')}", f"Disallow: /{code}/preview/"]
+    lines += ["", f"Sitemap: {_absolute_url(request, reverse('sitemap'))}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
 def follows_former_slugs(view):
     """A page under a platform's or guide's former slug answers 301 to its current address."""
 
@@ -148,7 +193,8 @@ def follows_former_slugs(view):
 
 def home(request):
     items = _guide_items(_listed_guides(), get_language())
-    return render(request, "guides/home.html", {"items": items})
+    canonical = _canonical(request, get_language(), "guides:home")
+    return render(request, "guides/home.html", {"items": items, "canonical": canonical})
 
 
 @follows_former_slugs
@@ -160,6 +206,7 @@ def platform(request, platform):
         "platform": platform,
         "description": reading.localized(platform, "description", language),
         "items": _guide_items(guides, language),
+        "canonical": _canonical(request, language, "guides:platform", platform=platform.slug),
     }
     return render(request, "guides/platform.html", context)
 
@@ -178,6 +225,28 @@ def version(request, platform, slug, number):
     return _render_version(request, version, version.guide)
 
 
+@follows_former_slugs
+def embed(request, platform, slug):
+    """The steps of a guide for an organisation's intranet page: no site chrome, its branding."""
+    if not settings.EMBED_FRAME_ANCESTORS:
+        raise Http404(_("This site offers no embeddable guides."))
+    guide = get_object_or_404(_listed_guides(), platform__slug=platform, slug=slug)
+    version = guide.published_version
+    prefetch_related_objects([version], _steps_prefetch())
+    language = get_language()
+    devices = reading.device_steps(
+        version.steps.all(), language, _labels_language(request, language)
+    )
+    context = {
+        "guide": guide,
+        "version": version,
+        "text": reading.guide_text(version, language),
+        "devices": devices,
+        "guide_url": _absolute_url(request, guide.get_absolute_url()),
+    }
+    return render(request, "guides/embed.html", context)
+
+
 @staff_member_required
 def preview(request, pk):
     version = get_object_or_404(
@@ -194,7 +263,11 @@ def history(request, platform, slug):
     guide, versions = _public_versions(platform, slug)
     language = get_language()
     rows = [{"version": v, "text": reading.guide_text(v, language)} for v in versions]
-    return render(request, "guides/history.html", {"guide": guide, "rows": rows})
+    kwargs = {"platform": guide.platform.slug, "slug": guide.slug}
+    # Like the guide page: in the language the current title is really shown in.
+    canonical = _canonical(request, rows[0]["text"].title.lang, "guides:history", **kwargs)
+    context = {"guide": guide, "rows": rows, "canonical": canonical}
+    return render(request, "guides/history.html", context)
 
 
 @follows_former_slugs

@@ -23,7 +23,7 @@ def _variables():
 class EnvExampleTests:
     def test_lists_every_variable_the_settings_read(self):
         settings = (ROOT / "config" / "settings.py").read_text()
-        read = set(re.findall(r'env_(?:str|bool|int|list)\("([A-Z0-9_]+)"', settings))
+        read = set(re.findall(r'env_(?:str|bool|int|list|origins)\("([A-Z0-9_]+)"', settings))
         listed = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", EXAMPLE.read_text(), re.MULTILINE))
 
         assert read, "no variables found in config/settings.py"

@@ -10,7 +10,7 @@ from unittest import mock
 
 from django.conf import settings
 from django.core.management import call_command
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from tests.helpers import TemporaryMediaMixin, add_step, make_guide, make_screenshot, make_user
 
@@ -79,9 +79,11 @@ class ValidHtmlTests(TemporaryMediaMixin, TestCase):
             "preview": f"/de/preview/{self.draft.pk}/",
             "imprint": "/de/imprint/",
             "privacy": "/en/privacy/",
+            "embed": guide + "embed/",
             "404": "/de/no/such/page/",
         }
 
+    @override_settings(EMBED_FRAME_ANCESTORS=["https://intranet.example.org"])
     def test_every_reader_page_type_is_valid_html(self):
         self.client.force_login(make_user())
         directory = Path(self.enterContext(tempfile.TemporaryDirectory()))
