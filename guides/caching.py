@@ -5,12 +5,15 @@ Every cached page is keyed by a content token that changes on any write a reader
 The token lives in the "pages" cache, which is shared by every worker process (a file cache
 under DATA_DIR, or Redis), so a publish in one worker shows in every other on the next request.
 The token is random, not a counter: a rolled-back transaction cannot bring back an old value.
+The key also holds the build (a fingerprint of the code, templates, catalogues and static files),
+so a deploy does not serve pages rendered by the old code.
 """
 
 import functools
 import gzip
 import hashlib
 import secrets
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
@@ -88,10 +91,52 @@ def _cacheable(request):
     )
 
 
+# What a deploy changes: code, templates, catalogues, and the static files' manifest.
+BUILD_SUFFIXES = {".py", ".html", ".txt", ".xml", ".mo", ".json"}
+NOT_BUILD_DIRS = {".git", ".venv", "node_modules", "data", "media", "tests", "__pycache__"}
+
+
+@functools.cache
+def build_id():
+    """A fingerprint of the files a deploy changes, the same in every worker and container."""
+    digest = hashlib.sha256()
+    roots = [Path(settings.BASE_DIR)]
+    if settings.STATIC_ROOT:
+        roots.append(Path(settings.STATIC_ROOT) / "staticfiles.json")
+    for root in roots:
+        for path in sorted(_build_files(root)):
+            digest.update(str(path.relative_to(root.parent)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _build_files(root):
+    if not root.is_dir():
+        if root.is_file():
+            yield root
+        return
+    for path in root.iterdir():
+        if path.is_dir():
+            if path.name not in NOT_BUILD_DIRS and path.resolve() != _static_root():
+                yield from _build_files(path)
+        elif path.suffix in BUILD_SUFFIXES:
+            yield path
+
+
+def _static_root():
+    return Path(settings.STATIC_ROOT).resolve() if settings.STATIC_ROOT else None
+
+
 def _key(request):
     # Scheme and host too: pages carry absolute addresses (canonical, hreflang, feeds, sitemap)
     # built from them when SITE_URL is empty.
-    parts = [request.build_absolute_uri(), get_language(), str(timezone.localdate()), _token()]
+    parts = [
+        request.build_absolute_uri(),
+        get_language(),
+        str(timezone.localdate()),
+        build_id(),
+        _token(),
+    ]
     return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

@@ -2,13 +2,17 @@
 
 import datetime
 import gzip
+import tempfile
+from pathlib import Path
+from unittest import mock
 
 import time_machine
 from django.conf import settings
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from branding.models import SiteSettings
+from guides import caching
 from tests.helpers import make_guide, make_user, publish_draft
 
 GUIDE = "/de/linkedin/ki-training/"
@@ -98,3 +102,37 @@ class PageCacheTests(TestCase):
 
     def test_search_is_not_cached(self):
         self.assertNotIn("ETag", self.client.get("/de/search/?q=Titel"))
+
+
+class DeployTests(TestCase):
+    """A deploy with new templates or code must not serve pages the old code rendered."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.guide = make_guide(slug="ki-training", title_de="Alter Titel")
+
+    def test_a_new_build_renders_the_page_afresh(self):
+        with mock.patch.object(caching, "build_id", return_value="old-build"):
+            self.client.get(GUIDE)
+        # The old build's page is cached; a row written with update() bumps no token.
+        version = self.guide.published_version
+        type(version).objects.filter(pk=version.pk).update(title_de="Neu gerendert")
+        with mock.patch.object(caching, "build_id", return_value="old-build"):
+            self.assertContains(self.client.get(GUIDE), "Alter Titel")
+        with mock.patch.object(caching, "build_id", return_value="new-build"):
+            self.assertContains(self.client.get(GUIDE), "Neu gerendert")
+
+    def test_the_build_id_follows_the_templates(self):
+        with tempfile.TemporaryDirectory() as root:
+            template = Path(root, "templates", "page.html")
+            template.parent.mkdir()
+            template.write_text("<p>v1</p>")
+            with override_settings(BASE_DIR=Path(root), STATIC_ROOT=Path(root, "staticfiles")):
+                caching.build_id.cache_clear()
+                first = caching.build_id()
+                caching.build_id.cache_clear()
+                self.assertEqual(caching.build_id(), first)
+                template.write_text("<p>v2</p>")
+                caching.build_id.cache_clear()
+                self.assertNotEqual(caching.build_id(), first)
+            caching.build_id.cache_clear()
