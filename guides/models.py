@@ -752,6 +752,11 @@ class GuideVersion(StoredTexts):
             for code, found in self.translation_gaps().items()
         }
 
+    def is_outdated_in(self, language):
+        """True when a text of `language` was translated from an older German text."""
+        gaps = self.translation_gaps().get(language, [])
+        return any(gap.state == TranslationState.OUTDATED for gap in gaps)
+
     def translation_texts(self):
         """{(step key, field, language): text} of every translated text, as stored now."""
         return {
