@@ -6,10 +6,9 @@ of the catalogue.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,8 +18,6 @@ from guides.models import GuideVersion, TranslationState
 from reports.models import Report
 from watch.models import LinkCheck, PageChange
 
-# Guides whose check falls due within this many days are listed before they turn stale.
-DUE_SOON_DAYS = 14
 # A section lists at most this many rows and says how many more there are.
 ROWS = 10
 
@@ -30,6 +27,8 @@ class Row:
     text: str
     url: str
     detail: str = ""
+    # A published version from which the row offers "New draft" (one POST, lands on the draft).
+    draft_from: GuideVersion | None = None
 
 
 @dataclass
@@ -62,8 +61,7 @@ def _published():
 
 def due_for_checking(request):
     today = timezone.localdate()
-    due_by = today - timedelta(days=settings.STALE_AFTER_DAYS - DUE_SOON_DAYS)
-    versions = _published().filter(Q(verified_on__isnull=True) | Q(verified_on__lte=due_by))
+    versions = _published().due_for_checking(today)
 
     def row(version):
         if version.verified_on is None:
@@ -72,9 +70,46 @@ def due_for_checking(request):
             detail = _("stale: last checked %(date)s") % {"date": _date(version.verified_on)}
         else:
             detail = _("due soon: last checked %(date)s") % {"date": _date(version.verified_on)}
-        return Row(str(version.title), _version_url(version), detail)
+        return Row(str(version.title), _version_url(version), detail, draft_from=version)
 
     return _section(_("Guides due for checking"), versions.order_by("verified_on", "pk"), row)
+
+
+def waiting_for_publisher(request):
+    """Drafts an editor marked ready for review, the longest waiting first."""
+    versions = (
+        GuideVersion.objects.waiting_for_publisher()
+        .select_related("guide__platform", "review_requested_by")
+        .order_by("review_requested_at", "pk")
+    )
+
+    def row(version):
+        detail = _("asked for by %(who)s on %(date)s") % {
+            "who": _who(version.review_requested_by),
+            "date": _date(version.review_requested_at),
+        }
+        return Row(str(version.title) or str(version.guide.slug), _version_url(version), detail)
+
+    return _section(_("Waiting for a publisher"), versions, row)
+
+
+def sent_back(request):
+    """Drafts a publisher sent back, with who did it and the note; the user's own first."""
+    versions = (
+        GuideVersion.objects.sent_back()
+        .select_related("guide__platform", "sent_back_by")
+        .order_by("-sent_back_at", "pk")
+    )
+
+    def row(version):
+        detail = _("sent back by %(who)s on %(date)s: %(note)s") % {
+            "who": _who(version.sent_back_by),
+            "date": _date(version.sent_back_at),
+            "note": version.sent_back_note,
+        }
+        return Row(str(version.title) or str(version.guide.slug), _version_url(version), detail)
+
+    return _section(_("Sent back"), versions, row)
 
 
 def drafts(request):
@@ -85,7 +120,7 @@ def drafts(request):
     )
 
     def row(version):
-        who = version.updated_by.get_username() if version.updated_by else _("nobody")
+        who = _who(version.updated_by)
         detail = _("version %(number)s, last changed %(date)s by %(who)s") % {
             "number": version.number,
             "date": _date(version.updated_at),
@@ -131,6 +166,7 @@ def changed_sources(request):
             reverse("admin:watch_pagechange_change", args=[change.pk]),
             _("%(url)s changed on %(date)s")
             % {"url": change.page.url, "date": _date(change.changed_at)},
+            draft_from=change.guide.published_version,
         )
 
     return _section(
@@ -184,6 +220,8 @@ def open_reports(request):
 
 
 SECTIONS = (
+    waiting_for_publisher,
+    sent_back,
     open_reports,
     due_for_checking,
     drafts,
@@ -203,6 +241,10 @@ def _date(value):
     if hasattr(value, "hour"):
         value = timezone.localtime(value).date()
     return date_format(value, "DATE_FORMAT")
+
+
+def _who(user):
+    return user.get_username() if user else _("nobody")
 
 
 def _language_name(code):

@@ -5,7 +5,7 @@ as buttons on the change pages (templates/admin/guides/*/change_form_object_tool
 Discarding a draft is the admin's delete, allowed for drafts only.
 """
 
-from datetime import timedelta
+import functools
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -43,6 +43,8 @@ from .models import (
 )
 
 LIST_AND_FORM = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
+# The fieldset with the note for sending a draft back, shown to publishers only.
+REVIEW = _("Send back to the editor")
 
 admin.site.site_header = admin.site.site_title = "Opt-out Guides"
 EXTRA_CSS = {"all": ("admin-extra/admin.css",)}
@@ -378,13 +380,44 @@ class StaleFilter(admin.SimpleListFilter):
         return (("yes", _("Due for a check")), ("no", _("Checked recently")))
 
     def queryset(self, request, queryset):
-        since = timezone.localdate() - timedelta(days=settings.STALE_AFTER_DAYS)
-        recent = Q(verified_on__gte=since)
+        stale = GuideVersion.objects.stale().values("pk")
         if self.value() == "yes":
-            return queryset.exclude(recent)
+            return queryset.filter(pk__in=stale)
         if self.value() == "no":
-            return queryset.filter(recent)
+            return queryset.exclude(pk__in=stale)
         return queryset
+
+
+def _typed_texts(request, version):
+    """(label, text) of each text a POST of `version`'s change form holds that is not stored.
+
+    For the page shown when the draft was published while an editor was typing: nothing they
+    typed is lost, they copy it into a new draft.
+    """
+    typed = []
+    for name in translator.get_options_for_model(GuideVersion).all_fields:
+        for code, _language in settings.LANGUAGES:
+            field = build_localized_fieldname(name, code)
+            text = request.POST.get(field, "").strip()
+            if text and text != (getattr(version, field) or "").strip():
+                label = GuideVersion._meta.get_field(name).verbose_name
+                typed.append((f"{label} ({code})", text))
+    steps = {str(step.pk): step for step in version.steps.all()}
+    total = request.POST.get("steps-TOTAL_FORMS", "0")
+    for index in range(min(int(total) if total.isdigit() else 0, 100)):
+        step = steps.get(request.POST.get(f"steps-{index}-id"))
+        for name in ("instruction", "menu_path", "target_value", "screenshot_alt"):
+            for code, _language in settings.LANGUAGES:
+                field = build_localized_fieldname(name, code)
+                text = request.POST.get(f"steps-{index}-{field}", "").strip()
+                if text and (step is None or text != (getattr(step, field) or "").strip()):
+                    label = _("Step %(number)s, %(field)s (%(language)s)") % {
+                        "number": index + 1,
+                        "field": Step._meta.get_field(name).verbose_name,
+                        "language": code,
+                    }
+                    typed.append((label, text))
+    return typed
 
 
 @admin.register(GuideVersion)
@@ -398,14 +431,15 @@ class GuideVersionAdmin(SelectedIdsMixin, WorkflowMixin, TabbedTranslationAdmin)
     list_select_related = ("guide__platform", "guide__published_version", "updated_by")
     search_fields = (*_in_every_language("title"), "guide__slug")
     inlines = (StepInline, SourceInline)
-    actions = ("new_draft", "publish", "mark_verified")
-    readonly_fields = (*GuideVersion.LIFECYCLE, "translation_freshness")
+    actions = ("new_draft", "publish", "mark_verified", "confirm_translations")
+    readonly_fields = (*GuideVersion.LIFECYCLE, "translation_freshness", "review_state")
     fieldsets = (
-        (None, {"fields": (("guide", "number", "status"), "title", "summary")}),
+        (None, {"fields": (("guide", "number", "status"), "review_state", "title", "summary")}),
         (None, {"fields": ("minutes", "deep_link")}),
         (_("For readers"), {"fields": ("context", "check_text", "needs_confirmation")}),
         (_("What changed"), {"fields": ("change_note", "minor_change")}),
         (_("Translations"), {"fields": ("translation_freshness",)}),
+        (REVIEW, {"fields": ("send_back_note",)}),
         (
             _("History"),
             {
@@ -417,12 +451,16 @@ class GuideVersionAdmin(SelectedIdsMixin, WorkflowMixin, TabbedTranslationAdmin)
             },
         ),
     )  # fmt: skip
-    # Which workflow buttons a version shows, by status.
+    # Which workflow buttons a version shows above its form, by status. A draft's own steps
+    # (publish, ask for review, send back) are buttons of its form, so they save what was typed
+    # first (change_form submit_line.html, response_change()).
     WORKFLOW = {
-        GuideVersion.Status.DRAFT: ("publish",),
-        GuideVersion.Status.PUBLISHED: ("new_draft", "mark_verified"),
-        GuideVersion.Status.ARCHIVED: ("new_draft",),
+        GuideVersion.Status.DRAFT: (),
+        GuideVersion.Status.PUBLISHED: ("new_draft", "mark_verified", "confirm_translations"),
+        GuideVersion.Status.ARCHIVED: ("new_draft", "confirm_translations"),
     }
+    # The buttons of a draft's form: what each does after the save, who may press it.
+    HAND_OFF = ("_publish", "_request_review", "_send_back")
 
     class Media:
         css = EXTRA_CSS
@@ -446,10 +484,16 @@ class GuideVersionAdmin(SelectedIdsMixin, WorkflowMixin, TabbedTranslationAdmin)
             version = GuideVersion.objects.select_for_update().get(pk=version.pk)
         return version
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self._may_send_back(request, obj):
+            return fieldsets
+        return [fieldset for fieldset in fieldsets if fieldset[0] is not REVIEW]
+
     def get_readonly_fields(self, request, obj=None):
         if _translator_only(request):
-            fields = _source_only(GuideVersion, flatten_fieldsets(self.fieldsets))
-            return [name for name in fields if name != "minor_change"]
+            fields = _source_only(GuideVersion, flatten_fieldsets(self.get_fieldsets(request)))
+            return [name for name in fields if name not in ("minor_change", "send_back_note")]
         return self.readonly_fields
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -460,12 +504,21 @@ class GuideVersionAdmin(SelectedIdsMixin, WorkflowMixin, TabbedTranslationAdmin)
             version = GuideVersion.objects.filter(pk=object_id).first() if object_id else None
             if request.method != "POST" or version is None or version.is_draft:
                 raise
-            message = _(
-                "%(version)s was published while you were editing it, so your changes were not "
-                "saved. Make a new draft from it and apply them there."
-            )
-            self.message_user(request, message % {"version": version}, messages.ERROR)
-            return redirect(request.path)
+            return self._published_meanwhile(request, version)
+
+    def _published_meanwhile(self, request, version):
+        """A page that says so and shows what the editor typed, to copy into a new draft."""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Published while you were editing"),
+            "opts": self.opts,
+            "version": version,
+            "typed": _typed_texts(request, version),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "may_draft": self.has_draft_permission(request),
+        }
+        template = "admin/guides/guideversion/published_meanwhile.html"
+        return TemplateResponse(request, template, context, status=409)
 
     def has_add_permission(self, request):
         # Versions are made with "New draft" on a guide or a version: numbered, one per guide.
@@ -485,6 +538,33 @@ class GuideVersionAdmin(SelectedIdsMixin, WorkflowMixin, TabbedTranslationAdmin)
     def has_verify_permission(self, request):
         return request.user.has_perm("guides.change_guideversion")
 
+    def has_translate_permission(self, request):
+        user = request.user
+        return user.has_perm("guides.translate_guideversion") or user.has_perm(
+            "guides.change_guideversion"
+        )
+
+    def _may_send_back(self, request, version):
+        return (
+            version is not None
+            and version.review == GuideVersion.Review.READY
+            and self.has_publish_permission(request)
+        )
+
+    def _hand_off_buttons(self, request, version):
+        """{button name: label} of the hand-off buttons `version`'s form offers this user."""
+        if version is None or not version.is_draft:
+            return {}
+        buttons = {}
+        may_edit = request.user.has_perm("guides.change_guideversion")
+        if may_edit and version.review != GuideVersion.Review.READY:
+            buttons["_request_review"] = _("Save and ask for review")
+        if self._may_send_back(request, version):
+            buttons["_send_back"] = _("Save and send back")
+        if self.has_publish_permission(request):
+            buttons["_publish"] = _("Save and publish")
+        return buttons
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # A colleague's save is no mistake in the input: say so at the top, without the
         # "Please correct the error below" header of form errors.
@@ -494,7 +574,33 @@ class GuideVersionAdmin(SelectedIdsMixin, WorkflowMixin, TabbedTranslationAdmin)
             for message in form.non_field_errors():
                 self.message_user(request, message, messages.WARNING)
             context["errors"] = []
+        context["hand_off_buttons"] = self._hand_off_buttons(request, obj).items()
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_change(self, request, obj):
+        """After the save: publish, ask for review or send back when that button was pressed."""
+        pressed = [name for name in self.HAND_OFF if name in request.POST]
+        if not pressed:
+            return super().response_change(request, obj)
+        if pressed[0] not in self._hand_off_buttons(request, obj):
+            raise PermissionDenied
+        version = GuideVersion.objects.get(pk=obj.pk)
+        if pressed[0] == "_publish":
+            done = self._run(request, version, version.publish, _("Published %(version)s."))
+        elif pressed[0] == "_request_review":
+            done = self._run(
+                request,
+                version,
+                version.request_review,
+                _("%(version)s is waiting for a publisher."),
+            )
+        else:
+            note = request.POST.get("send_back_note", "")
+            send_back = functools.partial(version.send_back, note=note)
+            done = self._run(request, version, send_back, _("%(version)s was sent back."))
+        if not done:
+            self.message_user(request, _("Your changes were saved."), messages.INFO)
+        return redirect("admin:guides_guideversion_change", obj.pk)
 
     def get_urls(self):
         verify = self.admin_site.admin_view(self.verify_step_view)
@@ -604,6 +710,34 @@ class GuideVersionAdmin(SelectedIdsMixin, WorkflowMixin, TabbedTranslationAdmin)
         for version in queryset.filter(status=GuideVersion.Status.PUBLISHED):
             self._run(request, version, version.mark_verified, _("Verified %(version)s today."))
 
+    @admin.action(
+        description=_("Confirm translations"),
+        description_plural=_("Confirm the translations of the selected versions"),
+        permissions=["translate"],
+        location=LIST_AND_FORM,
+    )
+    def confirm_translations(self, request, queryset):
+        """Take every translation as valid for the German text as it stands now."""
+        for version in queryset.prefetch_related("steps"):
+            count = version.confirm_translations()
+            message = _("Confirmed %(count)s translated texts of %(version)s.")
+            self.message_user(request, message % {"count": count, "version": version})
+
+    @admin.display(description=_("review"))
+    def review_state(self, version):
+        if version.review == GuideVersion.Review.READY:
+            return _("Ready for review: asked for by %(who)s on %(date)s.") % {
+                "who": version.review_requested_by or _("someone"),
+                "date": formats.date_format(timezone.localtime(version.review_requested_at)),
+            }
+        if version.review == GuideVersion.Review.SENT_BACK:
+            return _("Sent back by %(who)s on %(date)s: %(note)s") % {
+                "who": version.sent_back_by or _("someone"),
+                "date": formats.date_format(timezone.localtime(version.sent_back_at)),
+                "note": version.sent_back_note,
+            }
+        return GuideVersion.Review.NONE.label if version.is_draft else "–"
+
     def _run(self, request, version, step, done):
         """Do one workflow step by the current user; failures become messages."""
         try:
@@ -616,11 +750,15 @@ class GuideVersionAdmin(SelectedIdsMixin, WorkflowMixin, TabbedTranslationAdmin)
                 )
         except VersionLocked as error:
             self.message_user(request, error, messages.ERROR)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
         except IntegrityError:
             message = _("Someone changed %(version)s at the same time. Reload and try again.")
             self.message_user(request, message % {"version": version}, messages.ERROR)
         else:
             self.message_user(request, done % {"version": version}, messages.SUCCESS)
+            return True
+        return False
 
 
 @admin.register(Screenshot)

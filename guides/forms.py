@@ -40,6 +40,13 @@ class GuideVersionForm(forms.ModelForm):
         ),
         required=False,
     )
+    send_back_note = forms.CharField(
+        label=_("Note for the editor"),
+        help_text=_("What the editor should change; shown to them on the draft and the dashboard."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
 
     class Meta:
         model = GuideVersion
@@ -57,6 +64,9 @@ class GuideVersionForm(forms.ModelForm):
         # The admin loaded self.instance with a row lock, so its revision is the stored one.
         if self.instance.pk and cleaned_data.get("loaded_revision") != self.instance.revision:
             raise ValidationError(self._conflict_message(), code="conflict")
+        if "_send_back" in self.data and not cleaned_data.get("send_back_note", "").strip():
+            message = _("Say in a note what the editor should change.")
+            self.add_error("send_back_note", ValidationError(message, code="note_required"))
         return cleaned_data
 
     def _conflict_message(self):

@@ -8,6 +8,7 @@ change allowed on a published or archived version is who verified it and when.
 import hashlib
 import re
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -263,10 +264,35 @@ def _lock_guide(guide_id):
     Guide.objects.select_for_update().filter(pk=guide_id).exists()
 
 
+# A published guide is listed as due for checking this many days before its check falls due.
+DUE_SOON_DAYS = 14
+
+
 class GuideVersionQuerySet(models.QuerySet):
     def public(self):
         """Versions readers may open: the published one and the archived ones."""
         return self.filter(status__in=(GuideVersion.Status.PUBLISHED, GuideVersion.Status.ARCHIVED))
+
+    def stale(self, today=None):
+        """Versions whose check fell due before today (see GuideVersion.check_due_on())."""
+        return self.filter(_check_due_before(today or timezone.localdate()))
+
+    def due_for_checking(self, today=None):
+        """Published versions that are stale or fall due within DUE_SOON_DAYS from today."""
+        soon = (today or timezone.localdate()) + timedelta(days=DUE_SOON_DAYS + 1)
+        return self.filter(_check_due_before(soon), status=GuideVersion.Status.PUBLISHED)
+
+    def waiting_for_publisher(self):
+        return self.filter(status=GuideVersion.Status.DRAFT, review=GuideVersion.Review.READY)
+
+    def sent_back(self):
+        return self.filter(status=GuideVersion.Status.DRAFT, review=GuideVersion.Review.SENT_BACK)
+
+
+def _check_due_before(day):
+    """Never checked, or with its check due before `day`: the rule of check_due_on() in SQL."""
+    last_fresh = day - timedelta(days=settings.STALE_AFTER_DAYS)
+    return Q(verified_on__isnull=True) | Q(verified_on__lt=last_fresh)
 
 
 def _copyable_fields(model, skip):
@@ -310,6 +336,11 @@ class GuideVersion(StoredTexts):
         PUBLISHED = "published", _("Published")
         ARCHIVED = "archived", _("Archived")
 
+    class Review(models.TextChoices):
+        NONE = "", _("in progress")
+        READY = "ready", _("ready for review")
+        SENT_BACK = "sent_back", _("sent back")
+
     # Bookkeeping, not content: where a version sits in its guide's history and who did what
     # when. The workflow methods set them; copying a draft leaves them behind, content packs
     # compare versions without them, and the admin shows them read-only.
@@ -317,6 +348,8 @@ class GuideVersion(StoredTexts):
         "guide", "number", "status", "based_on", "created_by", "created_at",
         "published_by", "published_at", "verified_on", "verified_by",
         "revision", "updated_by", "updated_at",
+        "review", "review_requested_by", "review_requested_at",
+        "sent_back_by", "sent_back_at", "sent_back_note",
     )  # fmt: skip
     # What may still change once a version is published or archived.
     CHANGEABLE_WHEN_LOCKED = frozenset({"verified_on", "verified_by"})
@@ -390,6 +423,20 @@ class GuideVersion(StoredTexts):
     revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
     updated_by = _user_stamp(_("last changed by"))
     updated_at = models.DateTimeField(_("last changed at"), auto_now=True)
+    # The review hand-off of a draft: an editor asks for review, a publisher publishes or sends
+    # it back with a note. Only drafts have a review state (a constraint); publishing clears it.
+    review = models.CharField(
+        _("review"), max_length=10, choices=Review, default=Review.NONE, blank=True, editable=False
+    )
+    review_requested_by = _user_stamp(_("review asked for by"))
+    review_requested_at = models.DateTimeField(
+        _("review asked for at"), null=True, blank=True, editable=False
+    )
+    sent_back_by = _user_stamp(_("sent back by"))
+    sent_back_at = models.DateTimeField(_("sent back at"), null=True, blank=True, editable=False)
+    sent_back_note = models.TextField(
+        _("note for the editor"), max_length=2000, blank=True, editable=False
+    )
 
     objects = GuideVersionQuerySet.as_manager()
 
@@ -413,6 +460,18 @@ class GuideVersion(StoredTexts):
                 fields=("guide",),
                 condition=Q(status="published"),
                 name="version_one_published_per_guide",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(review=""), name="version_review_only_for_drafts"
+            ),
+            models.CheckConstraint(
+                condition=~Q(review="ready") | Q(review_requested_at__isnull=False),
+                name="version_review_requested_when",
+            ),
+            models.CheckConstraint(
+                condition=~Q(review="sent_back")
+                | (Q(sent_back_at__isnull=False) & ~Q(sent_back_note="")),
+                name="version_sent_back_with_a_note",
             ),
         ]
         indexes = [models.Index(fields=("status", "guide"), name="version_status_guide")]
@@ -549,6 +608,7 @@ class GuideVersion(StoredTexts):
                 published_by=by,
                 verified_on=verified_on or timezone.localdate(published_at),
                 verified_by=by,
+                review=self.Review.NONE,
             )
             guide.published_version_id = self.pk
             guide.save(update_fields=["published_version"])
@@ -583,6 +643,36 @@ class GuideVersion(StoredTexts):
                 )
         return problems
 
+    def request_review(self, by=None):
+        """An editor hands this draft to the publishers ("ready for review")."""
+        self._hand_off(
+            review=self.Review.READY, review_requested_by=by, review_requested_at=timezone.now()
+        )
+
+    def send_back(self, by=None, note=""):
+        """A publisher returns this draft to its editor with a note on what to change."""
+        note = note.strip()
+        if not note:
+            raise ValidationError(
+                _("Say in a note what the editor should change."), code="note_required"
+            )
+        self._hand_off(
+            review=self.Review.SENT_BACK,
+            sent_back_by=by,
+            sent_back_at=timezone.now(),
+            sent_back_note=note,
+        )
+
+    def _hand_off(self, **fields):
+        # An UPDATE of drafts only: a version published meanwhile is refused, and the draft's
+        # revision stays, so a colleague's open form can still be saved.
+        if not GuideVersion.objects.filter(pk=self.pk, status=self.Status.DRAFT).update(**fields):
+            raise VersionLocked(
+                _("Version %(number)s is no longer a draft.") % {"number": self.number}
+            )
+        for name, value in fields.items():
+            setattr(self, name, value)
+
     def discard(self):
         """Delete this draft with its steps and sources."""
         self.delete()
@@ -592,12 +682,26 @@ class GuideVersion(StoredTexts):
         self.verified_by = by
         self.save(update_fields=["verified_on", "verified_by"])
 
-    def is_stale(self, today=None):
-        """True when the last check is older than settings.STALE_AFTER_DAYS (or never done)."""
+    def check_due_on(self):
+        """The last day this version counts as checked recently; None when never checked.
+
+        The one rule for "due": is_stale(), is_due_soon() and the QuerySet's stale() and
+        due_for_checking() (the dashboard, the admin's filter, the guide page) derive from it.
+        """
         if self.verified_on is None:
-            return True
-        today = today or timezone.localdate()
-        return (today - self.verified_on).days > settings.STALE_AFTER_DAYS
+            return None
+        return self.verified_on + timedelta(days=settings.STALE_AFTER_DAYS)
+
+    def is_stale(self, today=None):
+        """True when the check fell due before today (or was never done)."""
+        due = self.check_due_on()
+        return due is None or due < (today or timezone.localdate())
+
+    def is_due_soon(self, today=None):
+        """True when stale, or when the check falls due within DUE_SOON_DAYS from today."""
+        soon = (today or timezone.localdate()) + timedelta(days=DUE_SOON_DAYS)
+        due = self.check_due_on()
+        return due is None or due <= soon
 
     def missing_languages(self):
         """Language codes in which the title, summary or a step instruction is empty."""
@@ -647,6 +751,11 @@ class GuideVersion(StoredTexts):
             code: max((gap.state for gap in found), default=TranslationState.COMPLETE, key=_rank)
             for code, found in self.translation_gaps().items()
         }
+
+    def is_outdated_in(self, language):
+        """True when a text of `language` was translated from an older German text."""
+        gaps = self.translation_gaps().get(language, [])
+        return any(gap.state == TranslationState.OUTDATED for gap in gaps)
 
     def translation_texts(self):
         """{(step key, field, language): text} of every translated text, as stored now."""

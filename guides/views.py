@@ -9,7 +9,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_from_request, override
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from modeltranslation.utils import resolution_order
 
 from . import reading
 from .diff import compare_versions
-from .models import FormerAddress, Guide, GuideVersion, Platform, Step
+from .models import SOURCE_LANGUAGE, FormerAddress, Guide, GuideVersion, Platform, Step
 from .search import search_guides
 
 SCREENSHOT_FIELDS = [f"screenshot_{code}" for code in reading.LANGUAGE_CODES]
@@ -67,6 +67,16 @@ def _labels_language(request, language):
     return labels if labels in reading.LANGUAGE_CODES else language
 
 
+def _original_url(request, version, language):
+    """The German page, when the reader's translation is outdated; else "".
+
+    The cached page stays right: a stamp is a write readers see (guides/caching.py).
+    """
+    if language == SOURCE_LANGUAGE or not version.is_outdated_in(language):
+        return ""
+    return translate_url(request.get_full_path(), SOURCE_LANGUAGE)
+
+
 def _render_version(request, version, guide, *, preview=False):
     """The guide page for `version`: current, archived or a staff preview of a draft."""
     prefetch_related_objects([version], _steps_prefetch(), "sources")
@@ -89,6 +99,7 @@ def _render_version(request, version, guide, *, preview=False):
         "is_archived": version.status == GuideVersion.Status.ARCHIVED,
         "is_stale": version.status == GuideVersion.Status.PUBLISHED and version.is_stale(),
         "stale_after_days": settings.STALE_AFTER_DAYS,
+        "original_url": _original_url(request, version, language),
         "canonical_url": canonical,
         "site_url": _absolute_url(request, "/"),  # named at the top of the printed handout
         "qr_svg": _qr_svg(canonical),

@@ -187,6 +187,8 @@ def make_guide(platform=None, slug=None, published=True, steps=2, by=None, **ver
     for position in range(1, steps + 1):
         add_step(version, position=position)
     Source.objects.create(version=version, url="https://example.com/article", title="Example")
+    # Fresh content is translated as it is written: its translations are confirmed, not outdated.
+    version.confirm_translations()
     if published:
         version.publish(by=by)
         guide.refresh_from_db()
@@ -208,9 +210,12 @@ def add_step(version, position=1, **fields):
 def publish_draft(guide, by=None, **fields):
     """Open the guide's draft, set `fields` (a German change note by default) and publish it."""
     draft = guide.new_draft(by=by)
+    before = draft.translation_texts()
     for name, value in {"change_note_de": "Überarbeitet.", **fields}.items():
         setattr(draft, name, value)
     draft.save()
+    # As the admin does: translations typed in this edit are confirmed for its German text.
+    draft.confirm_translations(before=before)
     draft.publish(by=by)
     return draft
 

@@ -159,10 +159,24 @@ class AdminConflictTests(TemporaryMediaMixin, AdminTestCase):
         form = self.load(self.anna, draft)
         draft.publish()
         form["title_de"] = "Zu spät"
-        response = self.client.post(change_url(draft), form, follow=True)
-        self.assertContains(response, "was published while you were editing it")
+        form["steps-0-instruction_de"] = "Mein neuer Schritt"
+        response = self.client.post(change_url(draft), form)
+        self.assertContains(response, "was published while you were editing it", status_code=409)
+        # Nothing typed is lost: the page shows it, with a way to a new draft.
+        self.assertContains(response, "Zu spät</textarea>", status_code=409)
+        self.assertContains(response, "Mein neuer Schritt</textarea>", status_code=409)
+        self.assertContains(response, 'value="new_draft"', status_code=409)
         draft.refresh_from_db()
         self.assertNotEqual(draft.title_de, "Zu spät")
+
+    def test_publishing_a_draft_a_colleague_published_meanwhile_keeps_the_input(self):
+        publisher = make_user("pia", groups=["Publisher"])
+        draft = self.make_draft()
+        form = self.load(publisher, draft)
+        draft.publish()
+        form.update({"title_de": "Auch zu spät", "_publish": "1"})
+        response = self.save(publisher, draft, form)
+        self.assertContains(response, "Auch zu spät</textarea>", status_code=409)
 
 
 _clean = GuideVersionForm.clean

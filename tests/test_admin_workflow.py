@@ -112,12 +112,13 @@ class AdminWorkflowTests(AdminTestCase):
         page = self.client.get(change_url(draft))
         self.assertContains(page, reverse("guides:preview", args=[draft.pk]))
         self.assertNotContains(page, "View on site")
-        self.assertNotContains(page, 'value="publish"')
+        self.assertNotContains(page, 'name="_publish"')
+        self.assertContains(page, 'name="_request_review"')
         self.assertNotContains(page, "Discard draft")
 
         self.client.force_login(self.publisher)
         page = self.client.get(change_url(draft))
-        self.assertContains(page, 'value="publish"')
+        self.assertContains(page, 'name="_publish"')
         self.assertContains(page, reverse("admin:guides_guideversion_delete", args=[draft.pk]))
 
     def test_publisher_publishes_the_draft(self):
@@ -194,8 +195,8 @@ class AdminWorkflowTests(AdminTestCase):
         self.assertContains(page, self.guide.get_absolute_url())
 
         data = {"title_de": "Geändert", "_save": "1"}
-        response = self.client.post(change_url(self.published), data, follow=True)
-        self.assertContains(response, "your changes were not saved")
+        response = self.client.post(change_url(self.published), data)
+        self.assertContains(response, "your changes were not saved", status_code=409)
         self.published.refresh_from_db()
         self.assertNotEqual(self.published.title_de, "Geändert")
 

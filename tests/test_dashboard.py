@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -124,7 +125,42 @@ class DashboardTests(AdminTestCase):
         self.assertIn(f'href="{url}"', translations)
 
     def test_says_nothing_to_do_when_all_is_well(self):
-        self.assertContains(self.dashboard(), "Nothing to do.", count=6)
+        self.assertContains(self.dashboard(), "Nothing to do.", count=8)
+
+    @override_settings(STALE_AFTER_DAYS=90)
+    def test_due_soon_is_the_same_rule_as_the_version_list_and_the_model(self):
+        # Due within DUE_SOON_DAYS (14) from today: checked 76 days ago or longer.
+        due = make_guide(title_en="Checked 76 days ago")
+        _verify(due, days_ago=76)
+        not_yet = make_guide(title_en="Checked 75 days ago")
+        _verify(not_yet, days_ago=75)
+        stale = make_guide(title_en="Checked 91 days ago")
+        _verify(stale, days_ago=91)
+        listed = section(self.dashboard(), "Guides due for checking")
+        self.assertIn("Checked 76 days ago", listed)
+        self.assertNotIn("Checked 75 days ago", listed)
+        self.assertIn("stale: last checked", listed)
+        for guide, soon in ((due, True), (not_yet, False), (stale, True)):
+            version = GuideVersion.objects.get(pk=guide.published_version_id)
+            self.assertEqual(version.is_due_soon(), soon)
+        # The version list's "due for a check" filter: stale only, by the same model rule.
+        changelist = reverse("admin:guides_guideversion_changelist")
+        filtered = self.client.get(changelist, {"stale": "yes"})
+        self.assertContains(filtered, "Checked 91 days ago")
+        self.assertNotContains(filtered, "Checked 76 days ago")
+
+    def test_a_row_opens_a_draft_of_its_guide_in_one_click(self):
+        guide = make_guide(title_en="Moved menu")
+        _verify(guide, days_ago=200)
+        version = guide.published_version
+        listed = section(self.dashboard(), "Guides due for checking")
+        self.assertIn('value="new_draft"', listed)
+        response = self.client.post(
+            reverse("admin:guides_guideversion_change", args=[version.pk]),
+            {"_selected_action": str(version.pk), "CHANGE_FORM-action": "new_draft"},
+        )
+        draft = guide.versions.get(status=GuideVersion.Status.DRAFT)
+        self.assertRedirects(response, reverse("admin:guides_guideversion_change", args=[draft.pk]))
 
     def test_shows_the_model_list_below(self):
         self.assertContains(self.dashboard(), 'id="content-main"')

@@ -283,12 +283,13 @@ class GuideQueryCountTests(TemporaryMediaMixin, TestCase):
         return guide
 
     def test_guide_page_runs_the_same_queries_for_2_and_10_steps(self):
-        # guide with platform and version, regions, steps with screenshots, sources, site settings.
+        # guide with platform and version, regions, steps with screenshots, sources, site settings;
+        # a translation also reads the version's translation stamps (is it outdated?).
         platform = make_platform()
         for steps in (2, 10):
             guide = self._guide_with_steps(steps, platform)
             for language in ("de", "fr"):
-                with self.assertNumQueries(5):
+                with self.assertNumQueries(5 if language == "de" else 6):
                     response = self.client.get(_page(guide, language) + "?labels=en")
                 self.assertEqual(response.status_code, 200)
 

@@ -1,11 +1,12 @@
 """Translation freshness: complete, missing or outdated per version and language."""
 
 from django.core.management import call_command
+from django.test import override_settings
 
 from guides.models import Guide, GuideVersion
 
 from .admin_helpers import AdminTestCase, change_form_data, change_url
-from .helpers import make_guide, make_user
+from .helpers import make_guide, make_user, publish_draft
 
 
 def draft_guide():
@@ -81,3 +82,71 @@ class TranslationFreshnessTests(AdminTestCase):
         self.assertTrue(versions)
         for version in versions:
             self.assertNotIn("outdated", version.translation_status().values())
+
+
+class OutdatedTranslationNoticeTests(AdminTestCase):
+    """A reader of an outdated translation is told so and led to the German original."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.publisher = make_user(groups=["Publisher"])
+        cls.guide = make_guide(slug="ki-training")
+
+    def english_page(self):
+        return self.client.get("/en/linkedin/ki-training/", HTTP_ACCEPT_LANGUAGE="en")
+
+    def outdate_the_english_summary(self):
+        publish_draft(self.guide, summary_de="Eine andere Einstellung abschalten.")
+
+    def test_fresh_content_shows_no_notice(self):
+        self.assertNotContains(self.english_page(), "may be out of date")
+
+    def test_an_outdated_translation_links_to_the_german_original(self):
+        self.outdate_the_english_summary()
+        response = self.english_page()
+        self.assertContains(response, "may be out of date")
+        self.assertContains(response, 'href="/de/linkedin/ki-training/"')
+
+    def test_the_german_page_never_shows_the_notice(self):
+        self.outdate_the_english_summary()
+        german = self.client.get("/de/linkedin/ki-training/")
+        self.assertNotContains(german, "veraltet")
+        self.assertNotContains(german, "may be out of date")
+
+    @override_settings(PAGE_CACHE=True)
+    def test_confirming_the_translation_removes_the_notice_on_the_next_request(self):
+        self.outdate_the_english_summary()
+        self.assertContains(self.english_page(), "may be out of date")  # now cached
+        self.assertContains(self.english_page(), "may be out of date")
+        published = Guide.objects.get(pk=self.guide.pk).published_version
+        self.client.force_login(self.publisher)
+        self.client.post(
+            change_url(published),
+            {"_selected_action": str(published.pk), "CHANGE_FORM-action": "confirm_translations"},
+        )
+        self.client.logout()
+        self.assertNotContains(self.english_page(), "may be out of date")
+
+    @override_settings(PAGE_CACHE=True)
+    def test_a_cached_fresh_page_gets_the_notice_once_a_stamp_is_lost(self):
+        self.assertNotContains(self.english_page(), "may be out of date")
+        self.guide.published_version.translation_stamps.filter(field="summary").first().delete()
+        self.assertContains(self.english_page(), "may be out of date")
+
+
+class ConfirmTranslationsActionTests(AdminTestCase):
+    def test_a_translator_confirms_a_published_versions_translations(self):
+        guide = make_guide()
+        publish_draft(guide, summary_de="Anders.")
+        published = Guide.objects.get(pk=guide.pk).published_version
+        self.assertTrue(published.is_outdated_in("en"))
+        self.client.force_login(make_user(groups=["Translator"]))
+        page = self.client.get(change_url(published))
+        self.assertContains(page, 'value="confirm_translations"')
+        response = self.client.post(
+            change_url(published),
+            {"_selected_action": str(published.pk), "CHANGE_FORM-action": "confirm_translations"},
+            follow=True,
+        )
+        self.assertContains(response, "Confirmed")
+        self.assertFalse(GuideVersion.objects.get(pk=published.pk).is_outdated_in("en"))
