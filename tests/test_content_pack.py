@@ -187,7 +187,9 @@ class ContentPackBadInputTests(TemporaryMediaMixin, TestCase):
         self.pack.data["version"] = 3
         self.pack.write()
 
-        self.assertRefused("version: format version 3 is not supported (this site reads versions 1, 2)")
+        self.assertRefused(
+            "version: format version 3 is not supported (this site reads versions 1, 2)"
+        )
 
     def test_not_a_content_pack(self):
         self.pack.data["format"] = "something-else"
