@@ -54,7 +54,7 @@ STEP_TEXTS = translated_texts(Step)
 
 # Fields of each object: (required, optional).
 FIELDS = {
-    "pack": ({"format", "version", "platforms"}, {"regions", "images", "notes"}),
+    "pack": ({"format", "version", "platforms"}, {"regions", "images", "notes", "unreviewed"}),
     "region": ({"code", "name"}, {"position"}),
     "image": ({"sha256", "file"}, {"kind", "label"}),
     "platform": ({"slug", "name", "guides"}, {"website", "description", "position"}),
@@ -300,6 +300,7 @@ class _Checker:
         self.unique([i["sha256"] for i in images], where, "image")
         pack = {
             "version": version,
+            "unreviewed": self.unreviewed(data, f"{where}, unreviewed"),
             "regions": regions,
             "images": {image["sha256"]: image for image in images},
             "platforms": [],
@@ -309,6 +310,16 @@ class _Checker:
             pack["platforms"].append(self.platform(platform, where_, pack))
         self.unique([p["slug"] for p in pack["platforms"]], where, "platform")
         return pack
+
+    def unreviewed(self, data, where):
+        """Languages whose translations in the pack a person has not reviewed yet (machine-
+        assisted): they load unconfirmed, so the admin lists them as translations to check."""
+        value = data.get("unreviewed", [])
+        translated = [code for code in LANGUAGE_CODES if code != "de"]
+        if not isinstance(value, list) or not set(value) <= set(translated):
+            self.error(where, f"must be a list of language codes out of {translated}")
+            return []
+        return value
 
     def region(self, data, where):
         if not self.fields(data, where, "region"):
