@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 from django.test import TestCase
 from django.utils import translation
 
-from guides.models import CannotPublish, Step
+from guides.models import CannotPublish, Guide, Step, TranslationState
 from tests.admin_helpers import AdminTestCase, change_form_data, change_url
 from tests.content_pack_helpers import PackFolder, dump, import_content
 from tests.helpers import (
@@ -18,6 +18,7 @@ from tests.helpers import (
     make_user,
     publish_draft,
 )
+from tests.test_demo_content import DEMO
 
 
 def _page(guide, language="de"):
@@ -221,3 +222,46 @@ class ContentPackFormatTests(TemporaryMediaMixin, TestCase):
         with self.assertRaises(CommandError) as caught:
             import_content(self.pack.path)
         self.assertIn("{9}", str(caught.exception))
+
+
+class FrenchAndItalianDemoTests(TemporaryMediaMixin, TestCase):
+    """French and Italian readers get the demo guides in their language, and the labels only
+    where a source confirms LinkedIn's wording (French AI training on the desktop)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        import_content(DEMO)
+
+    def test_french_ai_guide_quotes_the_french_labels_from_the_press(self):
+        response = self.client.get("/fr/linkedin/ai-training/")
+        self.assertContains(response, "Désactiver l’entraînement de l’IA avec vos données")
+        self.assertContains(
+            response,
+            "Cliquez-y sur «\u00a0Données pour l&#x27;amélioration de l&#x27;IA générative\u00a0»",
+        )
+        self.assertNotContains(response, "could not be confirmed in")
+
+    def test_italian_guide_quotes_english_labels_and_says_why(self):
+        response = self.client.get("/it/linkedin/ai-training/")
+        self.assertContains(response, "Disattivare l’addestramento dell’IA con i tuoi dati")
+        self.assertContains(
+            response, 'Lì fai clic su «<span lang="en">Data for Generative AI Improvement</span>»'
+        )
+        self.assertContains(
+            response, "I nomi dei menu di questa guida non sono stati confermati in italiano"
+        )
+        self.assertNotContains(response, "Dati per il miglioramento dell’IA generativa</")
+
+    def test_french_ads_guide_shows_english_labels_and_says_so(self):
+        response = self.client.get("/fr/linkedin/microsoft-ad-sharing/")
+        self.assertContains(response, "Arrêter le partage de vos données avec Microsoft")
+        self.assertContains(response, "n’ont pas pu être confirmés en français")
+        self.assertContains(response, '<span lang="en">Data sharing</span>')
+
+    def test_machine_assisted_translations_wait_for_review_in_the_admin(self):
+        version = Guide.objects.get(slug="ai-training").published_version
+        gaps = version.translation_gaps()
+        self.assertEqual(version.translation_status()["en"], TranslationState.COMPLETE)
+        for code in ("fr", "it"):
+            states = {gap.field: gap.state for gap in gaps[code] if gap.step is None}
+            self.assertEqual(states["title"], TranslationState.OUTDATED)
