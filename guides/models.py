@@ -835,7 +835,14 @@ class Step(DraftPart):
         _("position"), default=0, validators=_at_most(MAX_POSITION)
     )
     device = models.CharField(_("device"), max_length=10, choices=Device, default=Device.BOTH)
-    instruction = models.TextField(_("instruction"))
+    instruction = models.TextField(
+        _("instruction"),
+        help_text=_(
+            "Name the step's labels by placeholders, not by typing them: {1}, {2} … the labels of "
+            "the menu path, {target} the value to set. Readers see them in the labels language "
+            "they chose, with quotation marks."
+        ),
+    )
     menu_path = models.CharField(
         _("menu path"),
         max_length=300,

@@ -10,11 +10,16 @@ instruction converted this way move to its new text, so translations stay as fre
 import hashlib
 import re
 
-from django.db import migrations
+from django.db import migrations, models
 
 # Frozen here, not read from the models: these are the rules as they stood in this migration.
 LANGUAGES = ("de", "en", "fr", "it")
 QUOTES = {"de": ("„", "“"), "en": ("“", "”"), "fr": ("«\u00a0", "\u00a0»"), "it": ("«", "»")}
+HELP = (
+    "Name the step's labels by placeholders, not by typing them: {1}, {2} … the labels of the "
+    "menu path, {target} the value to set. Readers see them in the labels language they chose, "
+    "with quotation marks."
+)
 SEPARATORS = re.compile(r"\s*[›>]\s*")
 
 
@@ -87,4 +92,15 @@ def convert(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("guides", "0009_translation_stamps")]
 
-    operations = [migrations.RunPython(convert, migrations.RunPython.noop, elidable=True)]
+    operations = [
+        *(
+            migrations.AlterField(
+                model_name="step",
+                name=name,
+                field=models.TextField(help_text=HELP, verbose_name="instruction", **null),
+            )
+            for name, null in [("instruction", {})]
+            + [(f"instruction_{code}", {"null": True}) for code in LANGUAGES]
+        ),
+        migrations.RunPython(convert, migrations.RunPython.noop, elidable=True),
+    ]
