@@ -24,6 +24,7 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import resolution_order
 
 from . import caching, images, texts
 from .slugs import reserved_platform_slugs
@@ -636,6 +637,11 @@ class GuideVersion(StoredTexts):
                 problems.append(
                     _("Step %(position)s needs a German instruction.") % {"position": step.position}
                 )
+            for message in step.placeholder_problems().values():
+                problems.append(
+                    _("Step %(position)s: %(problem)s")
+                    % {"position": step.position, "problem": message}
+                )
             for code in step.screenshot_languages_without_description():
                 problems.append(
                     _("Step %(position)s needs a description of its screenshot (%(language)s).")
@@ -920,6 +926,13 @@ class Step(DraftPart):
     MENU_SEPARATOR = "›"
     # Editors type ">" as often as "›"; both separate labels and are stored as " › ".
     MENU_SEPARATORS = re.compile(r"\s*[›>]\s*")
+    # An instruction names labels by placeholders, so that they read in the reader's app
+    # language: {1}, {2} … the labels of the menu path, {target} the value to set. "{{" and "}}"
+    # write a brace itself.
+    PLACEHOLDERS = re.compile(r"\{\{|\}\}|\{(\d+|target)\}")
+    TARGET = "target"
+    # How the instruction's language quotes a label it names.
+    QUOTES = {"de": ("„", "“"), "en": ("“", "”"), "fr": ("«\u00a0", "\u00a0»"), "it": ("«", "»")}
 
     version = models.ForeignKey(
         GuideVersion, on_delete=models.CASCADE, related_name="steps", verbose_name=_("version")
@@ -931,7 +944,14 @@ class Step(DraftPart):
         _("position"), default=0, validators=_at_most(MAX_POSITION)
     )
     device = models.CharField(_("device"), max_length=10, choices=Device, default=Device.BOTH)
-    instruction = models.TextField(_("instruction"))
+    instruction = models.TextField(
+        _("instruction"),
+        help_text=_(
+            "Name the step's labels by placeholders, not by typing them: {1}, {2} … the labels of "
+            "the menu path, {target} the value to set. Readers see them in the labels language "
+            "they chose, with quotation marks."
+        ),
+    )
     menu_path = models.CharField(
         _("menu path"),
         max_length=300,
@@ -1034,8 +1054,97 @@ class Step(DraftPart):
             f"screenshot_alt_{code}": _("Describe the screenshot for screen readers.")
             for code in self.screenshot_languages_without_description()
         }
+        errors.update(self.placeholder_problems())
         if errors:
             raise ValidationError(errors)
+
+    def _localized(self, name, language):
+        """(language, value) of the field in `language` or its first fallback that has it."""
+        for code in resolution_order(language):
+            value = getattr(self, f"{name}_{code}")
+            if value:
+                return code, value
+        return language, ""
+
+    @classmethod
+    def placeholders(cls, text):
+        """The placeholders in `text`, in order: "1", "2" … and "target"."""
+        return [match[1] for match in cls.PLACEHOLDERS.finditer(text or "") if match[1]]
+
+    def label_for(self, placeholder, labels):
+        """(language, label) that `placeholder` stands for in the `labels` language (with its
+        fallback), or None when it points to no label."""
+        if placeholder == self.TARGET:
+            code, value = self._localized("target_value", labels)
+            return (code, value) if value else None
+        code, path = self._localized("menu_path", labels)
+        items = self.menu_items(code) if path else []
+        number = int(placeholder)
+        return (code, items[number - 1]) if 1 <= number <= len(items) else None
+
+    def placeholder_problems(self):
+        """{instruction field: message} for each placeholder that points to no label in some
+        labels language; {} when every placeholder can be shown in every language."""
+        problems = {}
+        for code, _name in settings.LANGUAGES:
+            for placeholder in self.placeholders(getattr(self, f"instruction_{code}")):
+                missing = [
+                    labels
+                    for labels, _name in settings.LANGUAGES
+                    if self.label_for(placeholder, labels) is None
+                ]
+                if missing and f"instruction_{code}" not in problems:
+                    problems[f"instruction_{code}"] = self._placeholder_problem(
+                        placeholder, missing[0]
+                    )
+        return problems
+
+    def _placeholder_problem(self, placeholder, labels):
+        language = dict(settings.LANGUAGES)[labels]
+        if placeholder == self.TARGET:
+            return _(
+                "{target} stands for the value to set, but “set to” is empty (%(language)s)."
+            ) % {"language": language}
+        code, path = self._localized("menu_path", labels)
+        return _(
+            "{%(number)s} stands for label %(number)s of the menu path, but the menu path "
+            "(%(language)s) has %(count)s labels."
+        ) % {"number": placeholder, "language": language, "count": len(self.menu_items(code))}
+
+    def instruction_parts(self, language, labels=None):
+        """The instruction in `language` (with fallback) as (language, [(text, lang), …]).
+
+        Each placeholder becomes its label in the `labels` language (default: `language`, each
+        with its fallback), quoted the way the instruction's language quotes; a placeholder
+        that points to no label stays as typed. The parts say which language each piece is in.
+        """
+        code, text = self._localized("instruction", language)
+        opening, closing = self.QUOTES.get(code, ("“", "”"))
+        pieces, start = [], 0
+        for match in self.PLACEHOLDERS.finditer(text):
+            pieces.append((text[start : match.start()], code))
+            start = match.end()
+            # A placeholder no labels language can show (stored before validation) falls back
+            # to the instruction's own language.
+            label = match[1] and (
+                self.label_for(match[1], labels or language) or self.label_for(match[1], code)
+            )
+            if label is None:
+                pieces.append((match[0][0] if not match[1] else match[0], code))
+            else:
+                pieces += [(opening, code), (label[1], label[0]), (closing, code)]
+        pieces.append((text[start:], code))
+        merged = []
+        for piece, lang in pieces:
+            if merged and merged[-1][1] == lang:
+                merged[-1] = (merged[-1][0] + piece, lang)
+            elif piece:
+                merged.append((piece, lang))
+        return code, merged
+
+    def rendered_instruction(self, language, labels=None):
+        """The instruction as plain text, its placeholders replaced (see instruction_parts)."""
+        return "".join(piece for piece, _lang in self.instruction_parts(language, labels)[1])
 
     def screenshot_languages_without_description(self):
         """Language codes in which the step shows a screenshot but has no description of it."""

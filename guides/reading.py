@@ -8,6 +8,8 @@ attribute), so the reader pages resolve translated fields here.
 from dataclasses import dataclass, field, fields
 
 from django.conf import settings
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from modeltranslation.utils import resolution_order
 
 from .models import Step, number_steps
@@ -55,11 +57,13 @@ class StepView:
     step: Step
     number: int
     instruction: Text
+    instruction_html: str
     menu: list
     menu_lang: str
     target: Text
     screenshot: object = None
     screenshot_alt: Text = None
+    caption: Text = None
 
     @property
     def key(self):
@@ -70,6 +74,14 @@ class StepView:
         return self.step.needs_confirmation
 
     @property
+    def quotes_labels(self):
+        """True when the instruction names no label by placeholder although the step has
+        labels: it may still quote them in its own language (written before placeholders)."""
+        return bool(self.menu or self.target) and not Step.placeholders(
+            getattr(self.step, f"instruction_{self.instruction.lang}")
+        )
+
+    @property
     def verified_on(self):
         return self.step.verified_on
 
@@ -78,12 +90,36 @@ class StepView:
         return self.step.verified_device == Step.Device.APP
 
 
+def instruction_html(lang, parts):
+    """The instruction's parts as HTML: labels in another language than the instruction are
+    marked with their `lang`, so that screen readers pronounce them right."""
+    return format_html_join(
+        "",
+        "{}",
+        ((format_html('<span lang="{}">{}</span>', code, piece) if code != lang else piece,)
+         for piece, code in parts),
+    )  # fmt: skip
+
+
+def _caption(screenshot, shown_in, language):
+    """The figure's caption for an illustration, in the page language; it names the language
+    of the labels drawn in it when that is not the page's."""
+    if screenshot.kind != screenshot.Kind.ILLUSTRATION:
+        return None
+    if shown_in == language:
+        return Text(gettext("Schematic illustration"), language)
+    caption = gettext("Schematic illustration (labels: %(language)s)")
+    return Text(caption % {"language": dict(settings.LANGUAGES)[shown_in]}, language)
+
+
 def _step_view(step, number, language, labels):
     menu_path = localized(step, "menu_path", labels)
+    lang, parts = step.instruction_parts(language, labels)
     view = StepView(
         step=step,
         number=number,
-        instruction=localized(step, "instruction", language),
+        instruction=Text("".join(piece for piece, _code in parts), lang),
+        instruction_html=instruction_html(lang, parts),
         menu=step.menu_items(menu_path.lang) if menu_path else [],
         menu_lang=menu_path.lang,
         target=localized(step, "target_value", labels),
@@ -93,6 +129,7 @@ def _step_view(step, number, language, labels):
         if screenshot is not None:
             view.screenshot = screenshot
             view.screenshot_alt = Text(getattr(step, f"screenshot_alt_{code}"), code)
+            view.caption = _caption(screenshot, code, language)
             break
     return view
 

@@ -39,7 +39,7 @@ class Result:
 
 def _fields(version, language):
     steps = version.steps.all()
-    step_texts = [reading.localized(s, "instruction", language) for s in steps]
+    step_texts = [s.rendered_instruction(language) for s in steps]
     step_texts += [reading.localized(s, "menu_path", language) for s in steps]
     text = reading.guide_text(version, language)
     return text, {

@@ -95,6 +95,7 @@ def _render_version(request, version, guide, *, preview=False):
         # The language the labels are really shown in, after fallback (marked in the choice).
         "labels": next((c for c in resolution_order(labels) if c in label_languages), labels),
         "label_languages": label_languages,
+        "labels_quoted": any(view.quotes_labels for view in all_steps),
         "is_preview": preview,
         "is_archived": version.status == GuideVersion.Status.ARCHIVED,
         "is_stale": version.status == GuideVersion.Status.PUBLISHED and version.is_stale(),

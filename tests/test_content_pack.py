@@ -184,10 +184,12 @@ class ContentPackBadInputTests(TemporaryMediaMixin, TestCase):
         self.assertRefused("content.json, line 2 column 16: not valid JSON")
 
     def test_unknown_format_version(self):
-        self.pack.data["version"] = 2
+        self.pack.data["version"] = 3
         self.pack.write()
 
-        self.assertRefused("version: format version 2 is not supported (this site reads version 1)")
+        self.assertRefused(
+            "version: format version 3 is not supported (this site reads versions 1, 2)"
+        )
 
     def test_not_a_content_pack(self):
         self.pack.data["format"] = "something-else"
@@ -284,7 +286,7 @@ class ContentPackBadInputTests(TemporaryMediaMixin, TestCase):
         self.pack.version_2["titel"] = {"de": "Tippfehler"}
         self.pack.write()
 
-        self.assertRefused("version 2, titel: is not a field of format version 1")
+        self.assertRefused("version 2, titel: is not a field of the pack format")
 
     def test_unknown_language_and_overlong_text(self):
         step = self.pack.version_2["steps"][0]

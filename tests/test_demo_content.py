@@ -247,3 +247,65 @@ class DemoImageTests(TestCase):
         self.assertNotIn("import_content", "\n".join(commands))
         makefile = (Path(settings.BASE_DIR) / "Makefile").read_text()
         self.assertIn("import_content guides/demo", makefile)
+
+
+class DemoContentAgainstLinkedInsHelpTests(TemporaryMediaMixin, TestCase):
+    """The guides say what LinkedIn's own help pages say (shared/CONTENT-SOURCES.md, section 7)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.output, cls.errors = import_content(DEMO)
+
+    def published(self, slug):
+        return Guide.objects.get(slug=slug).published_version
+
+    def test_sharing_setting_has_linkedins_own_name(self):
+        version = self.published("microsoft-ad-sharing")
+        step = version.steps.get(position=2)
+        self.assertEqual(step.menu_items("en")[-1], "Data sharing")
+        self.assertIn("“Data sharing”", version.check_text_en)
+        self.assertIn("„Data sharing“", step.instruction_de)
+        self.assertIn("Data sharing", version.needs_confirmation_de)
+
+    def test_ads_off_linkedin_switches_data_sharing_off_too(self):
+        for slug in ("advertising-data", "microsoft-ad-sharing"):
+            with self.subTest(slug):
+                steps = self.published(slug).steps.all()
+                english = " ".join(step.rendered_instruction("en") for step in steps)
+                german = " ".join(step.rendered_instruction("de") for step in steps)
+                self.assertIn("Data sharing", english)
+                self.assertRegex(german, r"Weitergabe .*(ausgeschaltet|aus )")
+
+    def test_ad_settings_say_changes_can_take_24_hours(self):
+        for slug in ("advertising-data", "microsoft-ad-sharing"):
+            with self.subTest(slug):
+                version = self.published(slug)
+                self.assertIn("24 Stunden", version.check_text_de)
+                self.assertIn("24 hours", version.check_text_en)
+
+    def test_ai_opt_out_does_not_cover_personalisation_or_security_models(self):
+        version = self.published("ai-training")
+        self.assertIn("personalisieren", version.context_de)
+        self.assertIn("Sicherheit", version.context_de)
+        self.assertIn("personalise", version.context_en)
+        self.assertIn("security", version.context_en)
+
+    def test_linkedin_sources_are_exact_help_pages(self):
+        urls = set(Source.objects.values_list("url", flat=True))
+        self.assertNotIn("https://www.linkedin.com/help/linkedin", urls)
+        help_pages = {url for url in urls if url.startswith("https://www.linkedin.com/help/")}
+        self.assertEqual(
+            help_pages,
+            {
+                "https://www.linkedin.com/help/linkedin/answer/a6278444",
+                "https://www.linkedin.com/help/linkedin/answer/a1397243",
+                "https://www.linkedin.com/help/linkedin/answer/92055",
+                "https://www.linkedin.com/help/lms/answer/62931",
+            },
+        )
+
+    def test_steps_name_their_labels_by_placeholder(self):
+        for step in Step.objects.filter(version__guide__slug="ai-training", version__number=2):
+            with self.subTest(step.position):
+                self.assertTrue(Step.placeholders(step.instruction_de), step.instruction_de)
+                self.assertNotIn("{", step.rendered_instruction("de", labels="en"))

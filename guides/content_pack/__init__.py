@@ -1,7 +1,7 @@
 """Content packs: platforms, guides and every version of them in one JSON file, with images.
 
 A pack is a folder with `content.json` and an `images/` folder; images are referenced by the
-SHA-256 of their bytes. docs/content-format.md describes format version 1. `checking` reads a
+SHA-256 of their bytes. docs/content-format.md describes format versions 1 and 2. `checking` reads a
 pack and reports every problem before anything is written; `loading` writes a checked pack in
 one transaction.
 """

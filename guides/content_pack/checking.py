@@ -3,7 +3,7 @@
 Everything is checked before anything is written, and every problem is one line that says where
 it is (file, platform, guide, version, step and field). What passes comes back in normal form:
 every translated field a dict with all site languages ("" when empty), every optional field
-present. docs/content-format.md describes format version 1 and its limits.
+present. docs/content-format.md describes format versions 1 and 2 and their limits.
 """
 
 import hashlib
@@ -24,7 +24,10 @@ from ..images import check_image
 from ..models import Guide, GuideVersion, Platform, Region, Screenshot, Source, Step
 
 FORMAT = "opt-out-guides/content-pack"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Version 2 instructions may name labels by placeholders ({1}, {target}; Step.PLACEHOLDERS).
+# Version 1 packs still load: their braces are stored escaped, so they read as written.
+FORMAT_VERSIONS = (1, 2)
 CONTENT_FILE = "content.json"
 IMAGE_EXTENSIONS = ("png", "jpg", "webp")
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -51,7 +54,7 @@ STEP_TEXTS = translated_texts(Step)
 
 # Fields of each object: (required, optional).
 FIELDS = {
-    "pack": ({"format", "version", "platforms"}, {"regions", "images", "notes"}),
+    "pack": ({"format", "version", "platforms"}, {"regions", "images", "notes", "unreviewed"}),
     "region": ({"code", "name"}, {"position"}),
     "image": ({"sha256", "file"}, {"kind", "label"}),
     "platform": ({"slug", "name", "guides"}, {"website", "description", "position"}),
@@ -187,9 +190,7 @@ class _Checker:
         for name in sorted(required - data.keys()):
             self.error(f"{where}, {name}", "is missing")
         for name in sorted(data.keys() - required - optional):
-            self.error(
-                f"{where}, {_printable(name)}", f"is not a field of format version {FORMAT_VERSION}"
-            )
+            self.error(f"{where}, {_printable(name)}", "is not a field of the pack format")
         return data
 
     def items(self, data, name, where, limit=None):
@@ -280,11 +281,11 @@ class _Checker:
             self.error(f"{where}, format", f"must be {FORMAT!r}, not {data.get('format')!r}")
             return None
         version = data.get("version")
-        if version != FORMAT_VERSION or isinstance(version, bool):
+        if version not in FORMAT_VERSIONS or isinstance(version, bool):
             self.error(
                 f"{where}, version",
                 f"format version {version!r} is not supported "
-                f"(this site reads version {FORMAT_VERSION})",
+                f"(this site reads versions {', '.join(map(str, FORMAT_VERSIONS))})",
             )
             return None
         regions = [
@@ -298,6 +299,8 @@ class _Checker:
         self.unique([r["code"] for r in regions], where, "region")
         self.unique([i["sha256"] for i in images], where, "image")
         pack = {
+            "version": version,
+            "unreviewed": self.unreviewed(data, f"{where}, unreviewed"),
             "regions": regions,
             "images": {image["sha256"]: image for image in images},
             "platforms": [],
@@ -307,6 +310,16 @@ class _Checker:
             pack["platforms"].append(self.platform(platform, where_, pack))
         self.unique([p["slug"] for p in pack["platforms"]], where, "platform")
         return pack
+
+    def unreviewed(self, data, where):
+        """Languages whose translations in the pack a person has not reviewed yet (machine-
+        assisted): they load unconfirmed, so the admin lists them as translations to check."""
+        value = data.get("unreviewed", [])
+        translated = [code for code in LANGUAGE_CODES if code != "de"]
+        if not isinstance(value, list) or not set(value) <= set(translated):
+            self.error(where, f"must be a list of language codes out of {translated}")
+            return []
+        return value
 
     def region(self, data, where):
         if not self.fields(data, where, "region"):
@@ -545,6 +558,10 @@ class _Checker:
                 code: sha or None for code, sha in self.texts(data, "screenshot", where).items()
             },
         }
+        if pack["version"] == 1:
+            step["instruction"] = {
+                code: _escape_braces(text) for code, text in step["instruction"].items()
+            }
         if not step["instruction"]["de"]:
             self.error(f"{where}, instruction.de", "is missing: every step needs German text")
         for code, sha in step["screenshot"].items():
@@ -638,6 +655,11 @@ def _translated(data, names):
         for name in names
         for code in LANGUAGE_CODES
     }
+
+
+def _escape_braces(text):
+    """A format version 1 instruction as version 2 stores it: its braces are text."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def _version(data, **fields):

@@ -20,6 +20,7 @@ from ..models import (
     Screenshot,
     Source,
     Step,
+    translated_languages,
 )
 from .checking import (
     LANGUAGE_CODES,
@@ -59,7 +60,7 @@ def load_pack(pack):
             for data in pack["platforms"]:
                 platform = _platform(data)
                 for guide_data in data["guides"]:
-                    _load_guide(platform, guide_data, regions, images, report)
+                    _load_guide(platform, guide_data, regions, images, report, pack["unreviewed"])
     except DatabaseError as error:
         # The checks should leave nothing for the database to refuse; if it does, say so in
         # one line (the transaction has undone everything).
@@ -128,7 +129,7 @@ class _Images:
         return {**version, "steps": steps}
 
 
-def _load_guide(platform, data, regions, images, report):
+def _load_guide(platform, data, regions, images, report, unreviewed=()):
     name = f"{platform.slug}/{data['slug']}"
     guide, created = Guide.objects.get_or_create(
         platform=platform,
@@ -152,7 +153,7 @@ def _load_guide(platform, data, regions, images, report):
         report.unchanged.append(f"{name}: versions {sorted(stored)} already there, unchanged")
         return
     for item in new:
-        stored[item["number"]] = _create_version(guide, item, stored, images, name)
+        stored[item["number"]] = _create_version(guide, item, stored, images, name, unreviewed)
     report.created.append(f"{name}: created versions {[_number(v) for v in new]}")
 
 
@@ -182,7 +183,7 @@ def _conflict(versions, stored):
     return ""
 
 
-def _create_version(guide, data, stored, images, name):
+def _create_version(guide, data, stored, images, name, unreviewed=()):
     """Create the version as a draft with its steps and sources, then publish it if it was.
 
     An archived version is published with its dates and archived by the next one, as an
@@ -211,8 +212,11 @@ def _create_version(guide, data, stored, images, name):
         Source(version=version, position=position, **source)
         for position, source in enumerate(data["sources"], start=1)
     )
-    # A pack's translations were reviewed where the pack was made: they start confirmed.
-    version.confirm_translations()
+    # A pack's translations were reviewed where the pack was made: they start confirmed, except
+    # in the languages the pack names as unreviewed (machine-assisted), which editors check.
+    reviewed = [code for code in translated_languages() if code not in unreviewed]
+    if reviewed:
+        version.confirm_translations(languages=reviewed)
     if data["status"] != GuideVersion.Status.DRAFT:
         try:
             version.publish(published_at=data["published_at"], verified_on=data["verified_on"])
