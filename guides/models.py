@@ -316,7 +316,7 @@ class GuideVersion(StoredTexts):
     LIFECYCLE = (
         "guide", "number", "status", "based_on", "created_by", "created_at",
         "published_by", "published_at", "verified_on", "verified_by",
-        "revision", "updated_by", "updated_at",
+        "revision", "updated_by", "updated_at", "upstream_number",
     )  # fmt: skip
     # What may still change once a version is published or archived.
     CHANGEABLE_WHEN_LOCKED = frozenset({"verified_on", "verified_by"})
@@ -390,6 +390,15 @@ class GuideVersion(StoredTexts):
     revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
     updated_by = _user_stamp(_("last changed by"))
     updated_at = models.DateTimeField(_("last changed at"), auto_now=True)
+    # Provenance: the number this version has on the upstream instance it was pulled from
+    # (packs/); this instance numbers its own versions.
+    upstream_number = models.PositiveIntegerField(
+        _("upstream version"),
+        null=True,
+        blank=True,
+        editable=False,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_VERSION_NUMBER)],
+    )
 
     objects = GuideVersionQuerySet.as_manager()
 
