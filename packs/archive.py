@@ -218,11 +218,8 @@ def _read_archive(path, name):
     try:
         size = path.stat().st_size
         if size > limit:
-            raise ContentPackError(
-                [
-                    f"{name}: {size} bytes, more than the {limit} allowed (CONTENT_PACK_ZIP_MAX_BYTES)"
-                ]
-            )
+            message = f"{size} bytes, more than the {limit} allowed (CONTENT_PACK_ZIP_MAX_BYTES)"
+            raise ContentPackError([f"{name}: {message}"])
         return path.read_bytes()
     except FileNotFoundError:
         raise ContentPackError([f"{name}: no such file"]) from None
