@@ -124,7 +124,7 @@ class DashboardTests(AdminTestCase):
         self.assertIn(f'href="{url}"', translations)
 
     def test_says_nothing_to_do_when_all_is_well(self):
-        self.assertContains(self.dashboard(), "Nothing to do.", count=6)
+        self.assertContains(self.dashboard(), "Nothing to do.", count=7)
 
     def test_shows_the_model_list_below(self):
         self.assertContains(self.dashboard(), 'id="content-main"')
