@@ -19,6 +19,7 @@ from packs.models import GuidePolicy, Policy, Pull, WaitingVersion
 from packs.pulling import PullRefused, pull
 from watch.fetching import Response
 
+from .admin_helpers import EnglishClient
 from .content_pack_helpers import PackFolder, dump, import_content
 from .helpers import TemporaryMediaMixin, make_user, publish_draft
 from .packs_helpers import empty_catalogue, members, rezip, run
@@ -40,6 +41,8 @@ OTHER_KEY, OTHER_PUBLIC = _key_pair()
 
 @override_settings(UPSTREAM_PACK_URL=URL, UPSTREAM_PUBLIC_KEY=PUBLIC, UPSTREAM_POLICY="review")
 class PullTests(TemporaryMediaMixin, TestCase):
+    client_class = EnglishClient
+
     def setUp(self):
         # The upstream: version 1 archived, 2 published; then it publishes version 3.
         import_content(PackFolder(self).path)
@@ -160,6 +163,8 @@ class PullTests(TemporaryMediaMixin, TestCase):
 
 @override_settings(UPSTREAM_PACK_URL=URL, UPSTREAM_PUBLIC_KEY=PUBLIC)
 class PullButtonTests(TemporaryMediaMixin, TestCase):
+    client_class = EnglishClient
+
     @classmethod
     def setUpTestData(cls):
         ensure_groups()
@@ -199,3 +204,16 @@ class OfferedPackTests(TemporaryMediaMixin, TestCase):
         self.assertEqual([v["status"] for v in versions], ["archived", "published"])
         self.assertEqual(manifest["serial"], "2025-10-29T11:00:00+00:00")
         self.assertEqual(GuideVersion.objects.filter(status="draft").count(), 1)
+
+
+class OfferedPackCacheTests(TemporaryMediaMixin, TestCase):
+    def test_a_publish_shows_in_the_next_pack(self):
+        import_content(PackFolder(self).path)
+        pem = Path(tempfile.mkdtemp(prefix="test-keys-")) / "key.pem"
+        run("generate_pack_keys", pem)
+        with override_settings(PACK_SIGNING_KEY_FILE=str(pem)):
+            first = self.client.get("/packs/latest.zip").content
+            self.assertEqual(self.client.get("/packs/latest.zip").content, first)
+            publish_draft(Guide.objects.get(), title_en="Newly published")
+            second = self.client.get("/packs/latest.zip").content
+        self.assertIn(b"Newly published", members(second)["content.json"])
