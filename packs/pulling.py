@@ -13,7 +13,7 @@ from datetime import datetime
 from hashlib import sha256
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from guides.content_pack import ContentPackError
 from guides.content_pack.checking import _step, _version
@@ -73,7 +73,9 @@ def pull(by=None, url=None, public_key=None, policy=None):
                     sha256=digest,
                     summary="\n".join(summary.lines()),
                 )
-    except (ContentPackError, FetchError, ValueError, PullRefused) as error:
+    except (ContentPackError, FetchError, ValueError, PullRefused, DatabaseError) as error:
+        # A DatabaseError is most likely a second pull at the same moment: both wrote the same
+        # guide's draft. This one's transaction was undone; the next pull takes what is left.
         reason = _one_line(error)
         Pull.objects.create(
             by=by, url=url, outcome=Pull.Outcome.REFUSED, sha256=digest, summary=reason
