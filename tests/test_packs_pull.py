@@ -74,6 +74,7 @@ class PullTests(TemporaryMediaMixin, TestCase):
         self.assertEqual(self.client.get("/en/example/").status_code, 404)
 
         self.pull(self.pack_v2, policy="auto")
+        self.assertNotContains(self.client.get("/en/example/switch-off/"), "(v3)")  # now cached
         self.pull(self.pack_v3, policy="auto")
 
         page = self.client.get("/en/example/switch-off/")
