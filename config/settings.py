@@ -101,6 +101,20 @@ FETCH_ALLOW_PRIVATE = env_bool("FETCH_ALLOW_PRIVATE", False)
 # Content packs (manage.py import_content): the largest content.json it reads. Their images
 # follow IMAGE_MAX_BYTES and IMAGE_MAX_PIXELS, like uploads.
 CONTENT_PACK_MAX_BYTES = env_int("CONTENT_PACK_MAX_BYTES", 10 * 1024 * 1024)
+# Zipped packs (packs/: export_guides, import_guides, pull_guides): the largest archive, and the
+# most its members may unpack to together (a zip bomb is refused while it is read).
+CONTENT_PACK_ZIP_MAX_BYTES = env_int("CONTENT_PACK_ZIP_MAX_BYTES", 200 * 1024 * 1024)
+# Offering a pack (/packs/latest.zip): the Ed25519 private key made by generate_pack_keys.
+# Without it, this instance offers no pack.
+PACK_SIGNING_KEY_FILE = env_str("PACK_SIGNING_KEY_FILE")
+# Following an upstream (pull_guides): its pack's URL and its public key (base64), and whether
+# new upstream versions arrive as drafts ("review") or go live when a guide has no local
+# changes ("auto"). docs/self-hosting.md explains them.
+UPSTREAM_PACK_URL = env_str("UPSTREAM_PACK_URL")
+UPSTREAM_PUBLIC_KEY = env_str("UPSTREAM_PUBLIC_KEY")
+UPSTREAM_POLICY = env_str("UPSTREAM_POLICY", "review")
+if UPSTREAM_POLICY not in ("review", "auto"):
+    sys.exit(f"UPSTREAM_POLICY must be review or auto, not {UPSTREAM_POLICY!r}.")
 
 INSTALLED_APPS = [
     "modeltranslation",  # must come before django.contrib.admin
@@ -119,6 +133,7 @@ INSTALLED_APPS = [
     "watch",
     "editorial",
     "reports",
+    "packs",
 ]
 
 # The header middleware comes before WhiteNoise and CommonMiddleware, so that static files and

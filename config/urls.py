@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("branding.urls_root")),
     path("media/<path:path>", media, name="media"),
+    path("", include("packs.urls")),
     path("", include("guides.urls_root")),
 ]
 # branding's pages come first: their fixed first segments must win over `<slug:platform>/`.

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from guides.models import GuideVersion, TranslationState
+from packs.models import WaitingVersion
 from reports.models import Report
 from watch.models import LinkCheck, PageChange
 
@@ -219,6 +220,37 @@ def open_reports(request):
     return _section(_("Reader reports"), guides, row, more_url=f"{changelist}?status__exact=open")
 
 
+def upstream_waiting(request):
+    """Upstream versions an editor has to look at: drafts pulled for review, and versions that
+    wait because the guide has a local draft (packs.pulling)."""
+    drafts = (
+        GuideVersion.objects.filter(status=GuideVersion.Status.DRAFT, upstream_number__isnull=False)
+        .select_related("guide__platform")
+        .order_by("-created_at", "pk")
+    )
+    waiting = WaitingVersion.objects.select_related("guide__platform").order_by("-noticed_at", "pk")
+    rows = [
+        Row(
+            str(version.title),
+            _version_url(version),
+            _("upstream version %(upstream)s, a draft for review (version %(number)s)")
+            % {"upstream": version.upstream_number, "number": version.number},
+        )
+        for version in drafts[:ROWS]
+    ]
+    rows += [
+        Row(
+            f"{item.guide.platform.slug}/{item.guide.slug}",
+            reverse("admin:packs_waitingversion_change", args=[item.pk]),
+            _("upstream version %(upstream)s waits: the guide has a local draft")
+            % {"upstream": item.upstream_number},
+        )
+        for item in waiting[:ROWS]
+    ]
+    more = max(0, drafts.count() + waiting.count() - ROWS)
+    return Section(_("Upstream versions waiting"), rows[:ROWS], more=more)
+
+
 SECTIONS = (
     waiting_for_publisher,
     sent_back,
@@ -228,6 +260,7 @@ SECTIONS = (
     changed_sources,
     broken_links,
     translations,
+    upstream_waiting,
 )
 
 

@@ -39,6 +39,10 @@ UNSEEN_MODELS = {
     "watch.watchedpage",
     "watch.pagechange",
     "watch.linkcheck",
+    # Pulls from an upstream, guides' upstream policies and waiting upstream versions (packs/).
+    "packs.pull",
+    "packs.guidepolicy",
+    "packs.waitingversion",
 }
 
 

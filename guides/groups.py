@@ -72,6 +72,14 @@ GROUP_PERMISSIONS = {
         "guides.view_screenshotreplacement",
         *_ACT_ON_CHECKS,
         "reports.delete_report",
+        # Following an upstream (packs/): pull now, see the pulls, set a guide's policy.
+        "packs.pull_guides",
+        "packs.view_pull",
+        "packs.view_waitingversion",
+        "packs.view_guidepolicy",
+        "packs.add_guidepolicy",
+        "packs.change_guidepolicy",
+        "packs.delete_guidepolicy",
     ],
 }
 

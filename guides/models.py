@@ -350,7 +350,7 @@ class GuideVersion(StoredTexts):
         "published_by", "published_at", "verified_on", "verified_by",
         "revision", "updated_by", "updated_at",
         "review", "review_requested_by", "review_requested_at",
-        "sent_back_by", "sent_back_at", "sent_back_note",
+        "sent_back_by", "sent_back_at", "sent_back_note", "upstream_number",
     )  # fmt: skip
     # What may still change once a version is published or archived.
     CHANGEABLE_WHEN_LOCKED = frozenset({"verified_on", "verified_by"})
@@ -437,6 +437,15 @@ class GuideVersion(StoredTexts):
     sent_back_at = models.DateTimeField(_("sent back at"), null=True, blank=True, editable=False)
     sent_back_note = models.TextField(
         _("note for the editor"), max_length=2000, blank=True, editable=False
+    )
+    # Provenance: the number this version has on the upstream instance it was pulled from
+    # (packs/); this instance numbers its own versions.
+    upstream_number = models.PositiveIntegerField(
+        _("upstream version"),
+        null=True,
+        blank=True,
+        editable=False,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_VERSION_NUMBER)],
     )
 
     objects = GuideVersionQuerySet.as_manager()

@@ -125,7 +125,7 @@ class DashboardTests(AdminTestCase):
         self.assertIn(f'href="{url}"', translations)
 
     def test_says_nothing_to_do_when_all_is_well(self):
-        self.assertContains(self.dashboard(), "Nothing to do.", count=8)
+        self.assertContains(self.dashboard(), "Nothing to do.", count=9)
 
     @override_settings(STALE_AFTER_DAYS=90)
     def test_due_soon_is_the_same_rule_as_the_version_list_and_the_model(self):

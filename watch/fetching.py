@@ -70,11 +70,14 @@ def is_public_address(address):
     return ip.is_global and not internal
 
 
-def fetch(url, method="GET", read_body=True):
-    """Fetch `url`, following up to MAX_REDIRECTS redirects; raises Refused or FetchError."""
+def fetch(url, method="GET", read_body=True, max_bytes=MAX_BODY_BYTES):
+    """Fetch `url`, following up to MAX_REDIRECTS redirects; raises Refused or FetchError.
+
+    A body larger than `max_bytes` is refused (a content pack is allowed more than a page).
+    """
     redirects = []
     for _hop in range(MAX_REDIRECTS + 1):
-        response = _fetch_once(url, method, read_body)
+        response = _fetch_once(url, method, read_body, max_bytes)
         location = response.headers.get("location")
         if response.status not in REDIRECT_STATUSES or not location:
             response.redirects = redirects
@@ -84,7 +87,7 @@ def fetch(url, method="GET", read_body=True):
     raise FetchError(f"more than {MAX_REDIRECTS} redirects")
 
 
-def _fetch_once(url, method, read_body):
+def _fetch_once(url, method, read_body, max_bytes=MAX_BODY_BYTES):
     try:
         parts = urllib3.util.parse_url(url)
     except urllib3.exceptions.LocationParseError as error:
@@ -108,7 +111,7 @@ def _fetch_once(url, method, read_body):
             timeout=TIMEOUT,
         )
         try:
-            body = _read_limited(answer) if read_body and method != "HEAD" else b""
+            body = _read_limited(answer, max_bytes) if read_body and method != "HEAD" else b""
         finally:
             answer.release_conn()
     except urllib3.exceptions.HTTPError as error:
@@ -147,16 +150,16 @@ def _pool(scheme, address, port, host):
     return urllib3.HTTPConnectionPool(address, port, maxsize=1)
 
 
-def _read_limited(answer):
+def _read_limited(answer, max_bytes=MAX_BODY_BYTES):
     length = answer.headers.get("content-length", "")
-    if length.isdigit() and int(length) > MAX_BODY_BYTES:
-        raise FetchError(f"the page is larger than {MAX_BODY_BYTES} bytes")
+    if length.isdigit() and int(length) > max_bytes:
+        raise FetchError(f"the page is larger than {max_bytes} bytes")
     deadline = time.monotonic() + DEADLINE_SECONDS
     chunks, size = [], 0
     for chunk in answer.stream(64 * 1024):
         size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise FetchError(f"the page is larger than {MAX_BODY_BYTES} bytes")
+        if size > max_bytes:
+            raise FetchError(f"the page is larger than {max_bytes} bytes")
         if time.monotonic() > deadline:
             raise FetchError(f"the page took longer than {DEADLINE_SECONDS} s to arrive")
         chunks.append(chunk)

@@ -61,7 +61,8 @@ FIELDS = {
     "guide": ({"slug", "versions"}, {"topic", "regions", "position"}),
     "version": (
         {"number", "status", "title"},
-        {"based_on", "published_at", "verified_on", "deep_link", "minutes", "steps", "sources"}
+        {"based_on", "upstream_number", "published_at", "verified_on", "deep_link", "minutes"}
+        | {"steps", "sources"}
         | set(VERSION_TEXTS),
     ),
     "step": (
@@ -472,6 +473,9 @@ class _Checker:
             "status": self.typed(data, "status", where, str),
             "based_on": self.whole_number(
                 data, "based_on", where, number_field, lowest=1, null=True
+            ),
+            "upstream_number": self.whole_number(
+                data, "upstream_number", where, number_field, lowest=1, null=True
             ),
             "published_at": self.moment(data, "published_at", where, datetime),
             "verified_on": self.moment(data, "verified_on", where, date),

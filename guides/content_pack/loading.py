@@ -50,9 +50,14 @@ def import_pack(path):
     return load_pack(read_pack(path))
 
 
-def load_pack(pack):
-    """Write a pack from read_pack in one transaction; raises ContentPackError, writing nothing."""
+def load_pack(pack, progress=None):
+    """Write a pack from read_pack in one transaction; raises ContentPackError, writing nothing.
+
+    `progress(done, total, name)` is called after each guide, for large packs.
+    """
     report = Report()
+    total = sum(len(data["guides"]) for data in pack["platforms"])
+    done = 0
     try:
         with transaction.atomic():
             regions = {data["code"]: _region(data) for data in pack["regions"]}
@@ -61,6 +66,9 @@ def load_pack(pack):
                 platform = _platform(data)
                 for guide_data in data["guides"]:
                     _load_guide(platform, guide_data, regions, images, report, pack["unreviewed"])
+                    done += 1
+                    if progress:
+                        progress(done, total, f"{platform.slug}/{guide_data['slug']}")
     except DatabaseError as error:
         # The checks should leave nothing for the database to refuse; if it does, say so in
         # one line (the transaction has undone everything).
@@ -191,7 +199,13 @@ def _create_version(guide, data, stored, images, name, unreviewed=()):
     published one follows).
     """
     based_on = stored.get(data["based_on"])
-    version = _version(data, guide=guide, number=data["number"], based_on=based_on)
+    version = _version(
+        data,
+        guide=guide,
+        number=data["number"],
+        based_on=based_on,
+        upstream_number=data["upstream_number"],
+    )
     if data["published_at"]:
         version.created_at = data["published_at"]
     version.save()
@@ -255,6 +269,7 @@ def version_data(version):
         "number": version.number,
         "status": version.status,
         "based_on": version.based_on.number if version.based_on_id else None,
+        "upstream_number": version.upstream_number,
         "published_at": version.published_at,
         "verified_on": version.verified_on,
         **{name: _texts(version, name) for name in VERSION_TEXTS},

@@ -90,7 +90,7 @@ def convert(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("guides", "0009_translation_stamps")]
+    dependencies = [("guides", "0011_upstream_provenance")]
 
     operations = [
         *(
