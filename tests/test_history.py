@@ -261,7 +261,9 @@ class DemoCompareTests(TemporaryMediaMixin, TestCase):
         response = self.client.get("/en/linkedin/ai-training/compare/?from=1&to=2")
         html = response.content.decode()
         sources = html[html.index('id="sources-heading"') : html.index('id="compare-')]
-        self.assertEqual(sources.count("badge-added"), 2)
+        # v2 added the two press reports and LinkedIn's own help page on the setting.
+        self.assertEqual(sources.count("badge-added"), 3)
+        self.assertIn("linkedin.com/help/linkedin/answer/a6278444", sources)
         self.assertIn("watson.ch", sources)
         self.assertIn("netzpolitik.org", sources)
         self.assertContains(response, "<dt>Not yet confirmed</dt>", html=True)
