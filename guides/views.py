@@ -217,5 +217,6 @@ def compare(request, platform, slug):
 
 def search(request):
     query = request.GET.get("q", "").strip()[:100]
-    results = search_guides(query, get_language()) if query else []
-    return render(request, "guides/search.html", {"query": query, "results": results})
+    results, total = search_guides(query, get_language()) if query else ([], 0)
+    context = {"query": query, "results": results, "total": total}
+    return render(request, "guides/search.html", context)
