@@ -166,8 +166,7 @@ def search_guides(query, language, limit=MAX_RESULTS):
     shown = dict((version_id, -score) for score, version_id in ranked[:limit])
     versions = GuideVersion.objects.select_related("guide__platform").filter(pk__in=shown)
     results = [
-        Result(version=v, text=reading.guide_text(v, language), score=shown[v.pk])
-        for v in versions
+        Result(version=v, text=reading.guide_text(v, language), score=shown[v.pk]) for v in versions
     ]
     results.sort(key=lambda result: (-result.score, fold(result.text.title), result.version.pk))
     return results, len(ranked)
