@@ -5,8 +5,8 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from guides.models import Guide, GuideVersion, SearchWord, Source, Step
-from tests.helpers import add_step, make_guide, make_platform
+from guides.models import SearchWord, Source
+from tests.helpers import add_step, make_guide, make_platform, published_copies
 
 # The search view's queries, whatever the number of guides: branding, then finding and ranking
 # the versions in one query and loading the shown ones in another.
@@ -205,33 +205,11 @@ class FewGuidesSearchQueryTests(TestCase):
         self.assertEqual(queries, SEARCH_QUERIES)
 
 
-def _published_copies(guide, count):
-    """`count` more guides published like `guide`, written in bulk (publishing 300 guides one
-    by one takes a minute), then indexed as `rebuild_search_index` does."""
-    version = guide.published_version
-    guides = Guide.objects.bulk_create(
-        Guide(platform=guide.platform, slug=f"copy-{n}") for n in range(count)
-    )
-    skip = {"id", "guide_id", "version_id"}
-    fields = {
-        f.attname: getattr(version, f.attname)
-        for f in GuideVersion._meta.concrete_fields
-        if f.attname not in skip
-    }
-    versions = GuideVersion.objects.bulk_create(GuideVersion(**fields, guide=g) for g in guides)
-    for copy, copied_version in zip(guides, versions, strict=True):
-        copy.published_version = copied_version
-    Guide.objects.bulk_update(guides, ["published_version"])
-    step_fields = [f.attname for f in Step._meta.concrete_fields if f.attname not in skip]
-    steps = [{name: getattr(step, name) for name in step_fields} for step in version.steps.all()]
-    Step.objects.bulk_create(Step(**step, version=v) for v in versions for step in steps)
-    call_command("rebuild_search_index", stdout=io.StringIO())
-
-
 class ManyGuidesSearchTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        _published_copies(make_guide(steps=3), 299)
+        published_copies(make_guide(steps=3), 299)
+        call_command("rebuild_search_index", stdout=io.StringIO())
 
     def test_search_makes_the_same_number_of_queries_with_300_guides(self):
         response, queries = _search_queries(self, "/de/search/?q=schritt einstellungen")
