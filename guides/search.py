@@ -24,8 +24,6 @@ loads the shown ones.
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import reduce
-from operator import or_
 
 from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, Max, Prefetch, Q, Value, When
@@ -162,18 +160,25 @@ def _rank(word):
 
 
 def _ranked_version_ids(query_words, language):
-    """(score, version id) of versions that have every query word, best first."""
-    ranks = {f"rank_{i}": _rank(word) for i, word in enumerate(query_words)}
-    rows = (
-        SearchWord.objects.filter(language=language)
-        .filter(reduce(or_, (_starts_with(word) for word in query_words)))
+    """(score, version id) of versions that have every query word, best first.
+
+    One query: per query word, the best rank in each version that has it, as a UNION ALL of
+    one indexed range scan per word (an OR of the words would scan the whole language).
+    """
+    per_word = [
+        SearchWord.objects.filter(Q(language=language) & _starts_with(word))
         .values("version_id")
-        .annotate(**ranks)
-        .filter(**{f"{name}__gt": 0 for name in ranks})
-        .values_list("version_id", *ranks)
+        .annotate(rank=_rank(word), position=Value(n))
+        .values_list("version_id", "position", "rank")
         .order_by()
-    )
-    return sorted((-sum(ranks), version_id) for version_id, *ranks in rows)
+        for n, word in enumerate(query_words)
+    ]
+    rows = per_word[0].union(*per_word[1:], all=True).order_by()
+    ranks = {}
+    for version_id, _position, rank in rows:
+        ranks.setdefault(version_id, []).append(rank)
+    found = [(-sum(r), v) for v, r in ranks.items() if len(r) == len(query_words)]
+    return sorted(found)
 
 
 def search_guides(query, language, limit=MAX_RESULTS):

@@ -231,7 +231,7 @@ def published_copies(guide, count, platform=None):
     until `rebuild_search_index` runs."""
     version = guide.published_version
     guides = Guide.objects.bulk_create(
-        Guide(platform=platform or guide.platform, slug=f"copy-{next(_numbers)}")
+        Guide(platform=platform or guide.platform, slug=f"copy-{guide.pk}-{next(_numbers)}")
         for _ in range(count)
     )
     skip = {"id", "guide_id", "version_id"}
