@@ -168,14 +168,14 @@ def _ranked_version_ids(query_words, language):
     per_word = [
         SearchWord.objects.filter(Q(language=language) & _starts_with(word))
         .values("version_id")
-        .annotate(rank=_rank(word), position=Value(n))
-        .values_list("version_id", "position", "rank")
+        .annotate(rank=_rank(word))
+        .values_list("version_id", "rank")
         .order_by()
-        for n, word in enumerate(query_words)
+        for word in query_words
     ]
     rows = per_word[0].union(*per_word[1:], all=True).order_by()
     ranks = {}
-    for version_id, _position, rank in rows:
+    for version_id, rank in rows:  # at most one row per query word and version
         ranks.setdefault(version_id, []).append(rank)
     found = [(-sum(r), v) for v, r in ranks.items() if len(r) == len(query_words)]
     return sorted(found)
