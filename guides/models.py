@@ -156,9 +156,14 @@ class Platform(StoredTexts):
 
     def save(self, *args, **kwargs):
         with transaction.atomic():
-            old = Platform.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            old = Platform.objects.filter(pk=self.pk).values("slug", "name").first() or {}
             super().save(*args, **kwargs)
-            FormerAddress.record(old, "", self, None)
+            FormerAddress.record(old.get("slug"), "", self, None)
+            if old and old["name"] != self.name:  # the name is searched with every guide
+                from .search import index_guide
+
+                for guide_id in self.guides.published().values_list("pk", flat=True):
+                    index_guide(guide_id)
 
     def get_absolute_url(self):
         return reverse("guides:platform", kwargs={"platform": self.slug})
@@ -622,6 +627,9 @@ class GuideVersion(StoredTexts):
             )
             guide.published_version_id = self.pk
             guide.save(update_fields=["published_version"])
+            from .search import index_guide  # guides.search builds on this module
+
+            index_guide(guide.pk)
         self.refresh_from_db()
         if GuideVersion.guide.is_cached(self):
             self.guide.published_version_id = self.pk
@@ -1584,3 +1592,52 @@ class TranslationStamp(models.Model):
 
     def __str__(self):
         return f"{self.version_id} {self.step_key or '-'} {self.field} {self.language}"
+
+
+class SearchWord(models.Model):
+    """A word of a published version's reader text in one language, for guides.search.
+
+    Written when a version is published (GuideVersion.publish) and by `manage.py
+    rebuild_search_index`; `weight` is the most important place the word appears in.
+    """
+
+    class Weight(models.IntegerChoices):
+        TITLE = 5, _("title")
+        SUMMARY = 4, _("summary or platform")
+        TEXT = 3, _("context, check or caveat")
+        STEPS = 2, _("steps")
+        OTHER = 1, _("sources or labels in another language")
+
+    MAX_LENGTH = 60
+
+    version = models.ForeignKey(
+        GuideVersion,
+        on_delete=models.CASCADE,
+        related_name="search_words",
+        verbose_name=_("version"),
+    )
+    language = models.CharField(_("language"), max_length=10)
+    word = models.CharField(_("word"), max_length=MAX_LENGTH)
+    weight = models.PositiveSmallIntegerField(_("weight"), choices=Weight)
+
+    class Meta:
+        ordering = ("version", "language", "word")
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("version", "language", "word"), name="search_word_once_per_version"
+            ),
+        ]
+        indexes = [
+            # varchar_pattern_ops lets PostgreSQL use the index for LIKE 'prefix%' whatever
+            # the database's collation; other databases ignore it.
+            models.Index(
+                fields=("language", "word"),
+                name="search_word_prefix",
+                opclasses=("varchar_pattern_ops", "varchar_pattern_ops"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.word} ({self.language}, {self.version_id})"

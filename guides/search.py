@@ -1,29 +1,53 @@
-"""Search across published guides in the reader's language.
+"""Search across published guides in the reader's language, from an index of words.
 
-The texts are matched in Python rather than with SQL LIKE: SQLite folds only ASCII letters
-("übersicht" would miss "Übersicht"), PostgreSQL folds all of them, and readers must get the
-same results on both. The published guides are a few hundred rows at most; two queries load them.
+When a version is published, every reader text of it is split into words, in every site
+language as the page shows it there (with modeltranslation's fallback), and stored as
+SearchWord rows: one per word, language and version, with the weight of the most important
+place the word appears in (title, summary, ..., sources). The menu labels and target values of
+every language are indexed too, at the lowest weight: the reader can switch the labels to
+them on the guide page, so on /en/ "KI" finds the AI guide through its German setting name
+"Daten zur Verbesserung generativer KI".
 
-Each query word must match the start of a word in the text ("ki" finds "KI-Training", not
-"Aktivität"); matching anywhere in a word made short words like "AI" find "traits".
+Words are compared folded (composed, case-folded: "Übersicht" = "übersicht", "Straße" =
+"strasse", but "ä" stays different from "a", as German readers expect). Each word of a query
+must be a whole word or the start of a word of the guide ("ki" finds "KI-Training" and
+"Kingdom", not "Aktivität"). Ranking, per query word, best place it is found in:
+a whole word of the title, a word start in the title, a whole word elsewhere, a word start
+elsewhere; within the last two, the more important field first. So "KI" on /en/ lists the
+AI guide (whole word "KI") above the Microsoft guide ("Kingdom").
+
+Folding happens in Python and the database only compares the folded words, with an index,
+so SQLite and PostgreSQL give the same results: one query finds and ranks the versions, one
+loads the shown ones.
 """
 
 import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db import connection, transaction
+from django.db.models import Case, F, IntegerField, Max, Prefetch, Q, Value, When
 
 from . import reading
-from .models import GuideVersion, Step
+from .models import GuideVersion, SearchWord, Step
 
-# Where a word is found, and how much that counts towards a result's rank.
-WEIGHTS = {"title": 8, "summary": 4, "platform": 4, "steps": 1}
+Weight = SearchWord.Weight
+# The rank of a query word by where it is found; weights (1-5) are added to the last two.
+WHOLE_TITLE_WORD, TITLE_WORD_START, WHOLE_WORD, WORD_START = 40, 30, 20, 10
+MAX_QUERY_WORDS = 8
+MAX_RESULTS = 50
+# A code point above every other, for "starts with" as a range of the index (SQLite).
+_LAST_CHARACTER = "\U0010ffff"
 
 
 def fold(text):
     """Text in the form that matching compares: composed, case-folded ("Straße" -> "strasse")."""
     return unicodedata.normalize("NFKC", text).casefold()
+
+
+def words(text):
+    """The folded words of `text` in order, each cut to what SearchWord stores."""
+    return [word[: SearchWord.MAX_LENGTH] for word in re.findall(r"\w+", fold(text or ""))]
 
 
 @dataclass
@@ -37,42 +61,137 @@ class Result:
         return self.version.guide
 
 
-def _fields(version, language):
-    steps = version.steps.all()
-    step_texts = [s.rendered_instruction(language) for s in steps]
-    step_texts += [reading.localized(s, "menu_path", language) for s in steps]
+def _reader_texts(version, language):
+    """(weight, text) of everything a reader of `version` sees in `language`."""
     text = reading.guide_text(version, language)
-    return text, {
-        "title": fold(text.title),
-        "summary": fold(text.summary),
-        "platform": fold(version.guide.platform.name),
-        "steps": fold("\n".join(step_texts)),
-    }
+    yield Weight.TITLE, text.title
+    yield Weight.SUMMARY, text.summary
+    yield Weight.SUMMARY, version.guide.platform.name
+    for value in (text.context, text.check_text, text.needs_confirmation):
+        yield Weight.TEXT, value
+    for step in version.steps.all():
+        yield Weight.STEPS, step.rendered_instruction(language)
+        for name in ("menu_path", "target_value"):
+            yield Weight.STEPS, reading.localized(step, name, language)
+        for code in reading.LANGUAGE_CODES:  # the labels the reader can switch to
+            yield Weight.OTHER, getattr(step, f"menu_path_{code}")
+            yield Weight.OTHER, getattr(step, f"target_value_{code}")
+    for source in version.sources.all():
+        yield Weight.OTHER, source.title
 
 
-def _word_start(word):
-    """A pattern finding `word` (folded) at the start of a word."""
-    return re.compile(r"(?<!\w)" + re.escape(word))
+def _search_words(version):
+    for language in reading.LANGUAGE_CODES:
+        weights = {}
+        for weight, text in _reader_texts(version, language):
+            for word in words(text):
+                weights[word] = max(weight, weights.get(word, 0))
+        for word, weight in weights.items():
+            yield SearchWord(version=version, language=language, word=word, weight=weight)
 
 
-def search_guides(query, language):
-    """Published guides with a word starting with each word of `query`, best first."""
-    words = [_word_start(word) for word in fold(query).split()]
-    if not words:
-        return []
-    versions = (
-        GuideVersion.objects.filter(status=GuideVersion.Status.PUBLISHED)
-        .select_related("guide__platform")
-        .prefetch_related(Prefetch("steps", queryset=Step.objects.all()))
+def _indexed_versions():
+    return GuideVersion.objects.select_related("guide__platform").prefetch_related(
+        Prefetch("steps", queryset=Step.objects.all()), "sources"
     )
-    results = []
-    for version in versions:
-        text, fields = _fields(version, language)
-        if not all(any(word.search(value) for value in fields.values()) for word in words):
-            continue
-        score = sum(
-            WEIGHTS[name] for word in words for name, value in fields.items() if word.search(value)
+
+
+def _delete_words(guide_id=None):
+    """Delete the guide's indexed words (every guide's when None) in one statement.
+
+    QuerySet.delete() would load each row to send post_delete, which guides.caching listens
+    to for every model: thousands of rows and cache writes per publish.
+    """
+    table = SearchWord._meta.db_table
+    versions = GuideVersion._meta.db_table
+    with connection.cursor() as cursor:
+        if guide_id is None:
+            cursor.execute(f"DELETE FROM {table}")
+        else:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE version_id IN "
+                f"(SELECT id FROM {versions} WHERE guide_id = %s)",
+                [guide_id],
+            )
+
+
+def index_guide(guide_id):
+    """Index the guide's published version in place of whatever the guide had indexed."""
+    with transaction.atomic():
+        _delete_words(guide_id)
+        published = _indexed_versions().filter(
+            guide_id=guide_id, status=GuideVersion.Status.PUBLISHED
         )
-        results.append(Result(version=version, text=text, score=score))
-    results.sort(key=lambda result: (-result.score, result.text.title.casefold()))
-    return results
+        for version in published:
+            SearchWord.objects.bulk_create(_search_words(version), batch_size=1000)
+
+
+def rebuild_index():
+    """Index every published version afresh; returns how many were indexed."""
+    with transaction.atomic():
+        _delete_words()
+        published = _indexed_versions().filter(status=GuideVersion.Status.PUBLISHED)
+        count = 0
+        for version in published.iterator(chunk_size=100):
+            SearchWord.objects.bulk_create(_search_words(version), batch_size=1000)
+            count += 1
+    return count
+
+
+def _starts_with(word):
+    """Q for indexed words starting with `word`, written so that the index serves it."""
+    if connection.vendor == "sqlite":  # SQLite's LIKE ignores the index; a range uses it
+        return Q(word__gte=word, word__lt=word + _LAST_CHARACTER)
+    return Q(word__startswith=word)  # LIKE 'word%' on the varchar_pattern_ops index
+
+
+def _rank(word):
+    """The best rank of one query word among a version's indexed words (0: not found)."""
+    title = Q(weight=Weight.TITLE)
+    return Max(
+        Case(
+            When(title & Q(word=word), then=Value(WHOLE_TITLE_WORD)),
+            When(title & _starts_with(word), then=Value(TITLE_WORD_START)),
+            When(Q(word=word), then=Value(WHOLE_WORD) + F("weight")),
+            When(_starts_with(word), then=Value(WORD_START) + F("weight")),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def _ranked_version_ids(query_words, language):
+    """(score, version id) of versions that have every query word, best first.
+
+    One query: per query word, the best rank in each version that has it, as a UNION ALL of
+    one indexed range scan per word (an OR of the words would scan the whole language).
+    """
+    per_word = [
+        SearchWord.objects.filter(Q(language=language) & _starts_with(word))
+        .values("version_id")
+        .annotate(rank=_rank(word))
+        .values_list("version_id", "rank")
+        .order_by()
+        for word in query_words
+    ]
+    rows = per_word[0].union(*per_word[1:], all=True).order_by()
+    ranks = {}
+    for version_id, rank in rows:  # at most one row per query word and version
+        ranks.setdefault(version_id, []).append(rank)
+    found = [(-sum(r), v) for v, r in ranks.items() if len(r) == len(query_words)]
+    return sorted(found)
+
+
+def search_guides(query, language, limit=MAX_RESULTS):
+    """(results, total): the best `limit` published guides matching every word of `query`."""
+    query_words = list(dict.fromkeys(words(query)))[:MAX_QUERY_WORDS]
+    if not query_words:
+        return [], 0
+    ranked = _ranked_version_ids(query_words, language)
+    shown = dict((version_id, -score) for score, version_id in ranked[:limit])
+    versions = GuideVersion.objects.select_related("guide__platform").filter(pk__in=shown)
+    results = [
+        Result(version=v, text=reading.guide_text(v, language), score=shown[v.pk]) for v in versions
+    ]
+    results.sort(key=lambda result: (-result.score, fold(result.text.title), result.version.pk))
+    return results, len(ranked)

@@ -5,7 +5,9 @@ import functools
 import segno
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.db.models import Prefetch, prefetch_related_objects
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Case, Count, F, Prefetch, Q, When, Window, prefetch_related_objects
+from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -20,11 +22,27 @@ from .diff import compare_versions
 from .models import SOURCE_LANGUAGE, FormerAddress, Guide, GuideVersion, Platform, Step
 from .search import search_guides
 
+# Small pages however many guides there are: the home page shows a few platforms with their
+# first guides each, and a platform's page its guides a page at a time.
+HOME_PLATFORMS_PER_PAGE = 10
+HOME_GUIDES_PER_PLATFORM = 6
+PLATFORM_GUIDES_PER_PAGE = 24
+_GUIDE_ORDER = ("position", "slug")
+_PUBLISHED = Q(guides__published_version__isnull=False)
+
 SCREENSHOT_FIELDS = [f"screenshot_{code}" for code in reading.LANGUAGE_CODES]
 
 
 def _steps_prefetch():
     return Prefetch("steps", queryset=Step.objects.select_related(*SCREENSHOT_FIELDS))
+
+
+def _page(request, objects, per_page):
+    """The page `?page=` asks for; 404 for one that does not exist, as a cached page."""
+    try:
+        return Paginator(objects, per_page).page(request.GET.get("page", 1))
+    except InvalidPage as error:
+        raise Http404(_("There is no such page.")) from error
 
 
 def _listed_guides():
@@ -34,7 +52,7 @@ def _listed_guides():
         .select_related("platform", "published_version")
         .prefetch_related("regions")
         # Grouped by platform on the home page: platforms sharing a position must not interleave.
-        .order_by("platform__position", "platform__name", "platform_id", "position", "slug")
+        .order_by("platform__position", "platform__name", "platform_id", *_GUIDE_ORDER)
     )
 
 
@@ -53,6 +71,11 @@ def _canonical(request, language, view_name, **kwargs):
     """The absolute address of a page in `language`: the one search engines should index."""
     with override(language):
         return _absolute_url(request, reverse(view_name, kwargs=kwargs))
+
+
+def _paged(url, page):
+    """The canonical address of one page of a list: the first page has no ?page=."""
+    return url if page.number == 1 else f"{url}?page={page.number}"
 
 
 @functools.lru_cache(maxsize=512)  # a few milliseconds each; guides x languages x hosts
@@ -204,21 +227,44 @@ def follows_former_slugs(view):
 
 
 def home(request):
-    items = _guide_items(_listed_guides(), get_language())
-    canonical = _canonical(request, get_language(), "guides:home")
-    return render(request, "guides/home.html", {"items": items, "canonical": canonical})
+    """Platforms with guides, a page of them at a time, each with its first few guides."""
+    platforms = (
+        Platform.objects.annotate(guide_count=Count("guides", filter=_PUBLISHED))
+        .filter(guide_count__gt=0)
+        .order_by("position", "name", "id")
+    )
+    page = _page(request, platforms, HOME_PLATFORMS_PER_PAGE)
+    first_guides = (
+        _listed_guides()
+        .filter(platform__in=[p.pk for p in page])
+        .annotate(row=Window(RowNumber(), partition_by=F("platform_id"), order_by=_GUIDE_ORDER))
+        .filter(row__lte=HOME_GUIDES_PER_PLATFORM)
+    )
+    items = _guide_items(first_guides, get_language())
+    groups = [
+        {"platform": p, "items": [i for i in items if i["guide"].platform_id == p.pk]} for p in page
+    ]
+    canonical = _paged(_canonical(request, get_language(), "guides:home"), page)
+    context = {"groups": groups, "page": page, "canonical": canonical}
+    return render(request, "guides/home.html", context)
 
 
 @follows_former_slugs
 def platform(request, platform):
+    """The platform's guides grouped by topic, a page of them at a time."""
     platform = get_object_or_404(Platform, slug=platform)
-    guides = _listed_guides().filter(platform=platform)
+    by_topic = Case(*(When(topic=t, then=n) for n, t in enumerate(Guide.Topic.values)))
+    guides = _listed_guides().filter(platform=platform).order_by(by_topic, *_GUIDE_ORDER)
+    page = _page(request, guides, PLATFORM_GUIDES_PER_PAGE)
     language = get_language()
     context = {
         "platform": platform,
         "description": reading.localized(platform, "description", language),
-        "items": _guide_items(guides, language),
-        "canonical": _canonical(request, language, "guides:platform", platform=platform.slug),
+        "items": _guide_items(page, language),
+        "page": page,
+        "canonical": _paged(
+            _canonical(request, language, "guides:platform", platform=platform.slug), page
+        ),
     }
     return render(request, "guides/platform.html", context)
 
@@ -303,5 +349,6 @@ def compare(request, platform, slug):
 
 def search(request):
     query = request.GET.get("q", "").strip()[:100]
-    results = search_guides(query, get_language()) if query else []
-    return render(request, "guides/search.html", {"query": query, "results": results})
+    results, total = search_guides(query, get_language()) if query else ([], 0)
+    context = {"query": query, "results": results, "total": total}
+    return render(request, "guides/search.html", context)

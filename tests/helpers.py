@@ -13,7 +13,8 @@ from django.contrib.auth.models import Group, User
 from django.test import override_settings
 from PIL import Image, PngImagePlugin
 
-from guides.models import Guide, Platform, Region, Screenshot, Source, Step
+from guides import caching
+from guides.models import Guide, GuideVersion, Platform, Region, Screenshot, Source, Step
 
 _numbers = count(1)
 
@@ -227,3 +228,29 @@ def make_guide_showing(screenshot, alt_de="Menü"):
     guide.draft.publish()
     guide.refresh_from_db()
     return guide
+
+
+def published_copies(guide, count, platform=None):
+    """`count` more guides published like `guide` (on `platform`, default the same), written
+    in bulk: publishing hundreds one by one takes a minute. They are not in the search index
+    until `rebuild_search_index` runs."""
+    version = guide.published_version
+    guides = Guide.objects.bulk_create(
+        Guide(platform=platform or guide.platform, slug=f"copy-{guide.pk}-{next(_numbers)}")
+        for _ in range(count)
+    )
+    skip = {"id", "guide_id", "version_id"}
+    fields = {
+        f.attname: getattr(version, f.attname)
+        for f in GuideVersion._meta.concrete_fields
+        if f.attname not in skip
+    }
+    versions = GuideVersion.objects.bulk_create(GuideVersion(**fields, guide=g) for g in guides)
+    for copy, copied_version in zip(guides, versions, strict=True):
+        copy.published_version = copied_version
+    Guide.objects.bulk_update(guides, ["published_version"])
+    step_fields = [f.attname for f in Step._meta.concrete_fields if f.attname not in skip]
+    steps = [{name: getattr(step, name) for name in step_fields} for step in version.steps.all()]
+    Step.objects.bulk_create(Step(**step, version=v) for v in versions for step in steps)
+    caching.content_changed()  # bulk writes send no signals
+    return guides

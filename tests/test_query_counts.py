@@ -21,7 +21,7 @@ class GuidePageQueryTests(TestCase):
 
 @override_settings(PAGE_CACHE=False)
 class CatalogueQueryTests(TestCase):
-    PAGES = {"/de/": 3, "/de/linkedin/": 4, "/de/search/?q=Anleitung": 3}
+    PAGES = {"/de/": 5, "/de/linkedin/": 5, "/de/search/?q=Anleitung": 3}
 
     @classmethod
     def setUpTestData(cls):

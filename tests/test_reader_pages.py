@@ -48,7 +48,7 @@ class HomePageTests(TestCase):
 
     def test_home_runs_a_fixed_number_of_queries(self):
         make_guide(platform=self.platform)
-        with self.assertNumQueries(3):  # guides with versions, regions, site settings
+        with self.assertNumQueries(5):  # platforms (count, page), guides, regions, site settings
             self.client.get("/en/")
 
     def test_region_names_are_translated(self):
@@ -65,7 +65,7 @@ class HomePageTests(TestCase):
 
     def test_platform_page_runs_a_fixed_number_of_queries(self):
         make_guide(platform=self.platform)
-        with self.assertNumQueries(4):  # platform, guides with versions, regions, site settings
+        with self.assertNumQueries(5):  # platform, count, guides, regions, site settings
             self.client.get("/en/linkedin/")
 
     def test_unknown_platform_is_not_found(self):

@@ -1,6 +1,16 @@
-from django.test import TestCase
+import io
 
-from tests.helpers import add_step, make_guide, make_platform
+from django.core.management import call_command
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+
+from guides.models import SearchWord, Source
+from tests.helpers import add_step, make_guide, make_platform, published_copies
+
+# The search view's queries, whatever the number of guides: branding, then finding and ranking
+# the versions in one query and loading the shown ones in another.
+SEARCH_QUERIES = 3
 
 
 class SearchTests(TestCase):
@@ -15,12 +25,23 @@ class SearchTests(TestCase):
             title_de="KI-Training abschalten",
             title_en="Turn off AI training",
             summary_de="Übersicht über Ihre Daten.",
+            summary_en="Your data for generative AI.",
+            context_de="Künstliche Intelligenz lernt aus Ihren Beiträgen.",
+            context_en="AI models learn from your posts in the United Kingdom too.",
+            check_text_de="Der Schalter steht danach auf „Aus“.",
+            needs_confirmation_de="Die App-Menüs sind noch nicht bestätigt.",
         )
         add_step(
             cls.ai.draft,
             instruction_de="Öffnen Sie die Einstellungen.",
+            instruction_en="Open the settings.",
             menu_path_de="Einstellungen › Datenschutz › Daten zur Verbesserung generativer KI",
             menu_path_en="Settings › Data privacy › Data for Generative AI Improvement",
+            target_value_de="Aus",
+            target_value_en="Off",
+        )
+        Source.objects.create(
+            version=cls.ai.draft, url="https://example.com/n", title="netzpolitik.org"
         )
         cls.ai.draft.publish()
         cls.ads = make_guide(
@@ -28,8 +49,9 @@ class SearchTests(TestCase):
             slug="ads",
             title_de="Anzeigendaten einschränken",
             title_en="Limit advertising data",
-            summary_de="Werbung außerhalb von LinkedIn.",
-            summary_en="Ads based on traits such as your job title.",
+            summary_de="Werbung außerhalb von LinkedIn, Änderungen ab November.",
+            summary_en="Outside the EU and the United Kingdom: ads based on traits.",
+            context_en="In the US, LinkedIn honours Global Privacy Control (GPC).",
         )
         cls.hidden = make_guide(
             platform=platform, slug="hidden", published=False, title_de="Datenschutz-Entwurf"
@@ -42,17 +64,58 @@ class SearchTests(TestCase):
 
     def test_search_is_case_insensitive(self):
         self.assertIn("KI-Training abschalten", self._titles("/de/search/?q=datenschutz"))
+        self.assertEqual(self._titles("/en/search/?q=gpc"), ["Limit advertising data"])
 
     def test_search_folds_umlauts_the_same_way_on_every_database(self):
         self.assertEqual(self._titles("/de/search/?q=übersicht"), ["KI-Training abschalten"])
         self.assertEqual(self._titles("/de/search/?q=ÜBERSICHT"), ["KI-Training abschalten"])
         self.assertEqual(self._titles("/de/search/?q=ausserhalb"), ["Anzeigendaten einschränken"])
 
-    def test_every_word_must_match_and_summary_matches_rank_above_step_matches(self):
-        self.assertEqual(self._titles("/de/search/?q=KI abschalten"), ["KI-Training abschalten"])
+    def test_umlauts_are_letters_of_their_own(self):
+        self.assertEqual(self._titles("/de/search/?q=ä"), ["Anzeigendaten einschränken"])
+        self.assertEqual(self._titles("/de/search/?q=Ä"), ["Anzeigendaten einschränken"])
+        self.assertEqual(self._titles("/de/search/?q=anderungen"), [])
+        # Typed with a combining mark, as some keyboards send it.
         self.assertEqual(
-            self._titles("/de/search/?q=daten"),
+            self._titles("/de/search/?q=a\u0308nderungen"), ["Anzeigendaten einschränken"]
+        )
+
+    def test_every_reader_text_is_searched(self):
+        for query, title in [
+            ("Künstliche", "KI-Training abschalten"),  # context
+            ("Schalter", "KI-Training abschalten"),  # what to check afterwards
+            ("bestätigt", "KI-Training abschalten"),  # not yet confirmed
+            ("Öffnen", "KI-Training abschalten"),  # step instruction
+            ("Verbesserung", "KI-Training abschalten"),  # menu path
+            ("netzpolitik", "KI-Training abschalten"),  # source title
+        ]:
+            with self.subTest(query):
+                self.assertEqual(self._titles(f"/de/search/?q={query}"), [title])
+        self.assertEqual(self._titles("/en/search/?q=GPC"), ["Limit advertising data"])
+        # The target value "Aus" is a whole word; "außerhalb" only starts with it.
+        self.assertEqual(
+            self._titles("/de/search/?q=aus"),
             ["KI-Training abschalten", "Anzeigendaten einschränken"],
+        )
+
+    def test_every_word_must_match(self):
+        self.assertEqual(self._titles("/de/search/?q=KI abschalten"), ["KI-Training abschalten"])
+        self.assertEqual(self._titles("/de/search/?q=KI werbung"), [])
+
+    def test_title_hits_rank_first(self):
+        # "Daten" is in the AI guide's summary and the ads guide's title ("Anzeigendaten" does
+        # not count: not a word start) -> in English "data" is in the ads guide's title.
+        self.assertEqual(
+            self._titles("/en/search/?q=data"),
+            ["Limit advertising data", "Turn off AI training"],
+        )
+
+    def test_whole_words_rank_above_word_starts(self):
+        # Both guides mention the United Kingdom; only the AI guide has the word "KI" (in its
+        # German setting name, which the reader can switch the labels to).
+        self.assertEqual(
+            self._titles("/en/search/?q=KI"),
+            ["Turn off AI training", "Limit advertising data"],
         )
 
     def test_words_match_only_at_the_start_of_a_word(self):
@@ -60,12 +123,43 @@ class SearchTests(TestCase):
         self.assertEqual(self._titles("/de/search/?q=training"), ["KI-Training abschalten"])
         self.assertEqual(self._titles("/de/search/?q=anzeigend"), ["Anzeigendaten einschränken"])
         self.assertEqual(self._titles("/de/search/?q=ildung"), [])
+        self.assertEqual(self._titles("/de/search/?q=telligenz"), [])
 
-    def test_search_uses_the_reader_language(self):
+    def test_search_uses_the_reader_language_with_its_fallback(self):
         self.assertEqual(self._titles("/en/search/?q=generative"), ["Turn off AI training"])
-        self.assertEqual(self._titles("/en/search/?q=datenschutz"), [])
+        self.assertEqual(self._titles("/en/search/?q=abschalten"), [])
+        self.assertEqual(self._titles("/en/search/?q=Künstliche"), [])
+        # French falls back to English, then German, as the page does.
+        self.assertEqual(self._titles("/fr/search/?q=generative"), ["Turn off AI training"])
+        self.assertEqual(self._titles("/fr/search/?q=bestätigt"), ["Turn off AI training"])
+
+    def test_labels_of_every_language_are_found(self):
+        self.assertEqual(self._titles("/en/search/?q=Verbesserung"), ["Turn off AI training"])
+        self.assertEqual(self._titles("/de/search/?q=Improvement"), ["KI-Training abschalten"])
 
     def test_drafts_are_not_found(self):
+        self.assertEqual(self._titles("/de/search/?q=entwurf"), [])
+
+    def test_a_new_version_replaces_the_old_one_in_search(self):
+        draft = self.ads.new_draft()
+        draft.title_de = "Werbedaten begrenzen"
+        draft.change_note_de = "Neuer Titel."
+        draft.save()
+        draft.publish()
+        self.assertEqual(self._titles("/de/search/?q=begrenzen"), ["Werbedaten begrenzen"])
+        self.assertEqual(self._titles("/de/search/?q=einschränken"), [])
+
+    def test_renaming_the_platform_is_searched(self):
+        platform = self.ai.platform
+        platform.name = "Xing"
+        platform.save()
+        self.assertEqual(len(self._titles("/de/search/?q=xing")), 2)
+
+    def test_rebuild_command_indexes_every_published_version(self):
+        SearchWord.objects.all().delete()
+        self.assertEqual(self._titles("/de/search/?q=werbung"), [])
+        call_command("rebuild_search_index", stdout=io.StringIO())
+        self.assertEqual(self._titles("/de/search/?q=werbung"), ["Anzeigendaten einschränken"])
         self.assertEqual(self._titles("/de/search/?q=entwurf"), [])
 
     def test_results_page_links_to_the_guides_and_says_how_many(self):
@@ -73,6 +167,7 @@ class SearchTests(TestCase):
         self.assertContains(response, "2 Anleitungen gefunden für „linkedin“.")
         self.assertContains(response, 'href="/de/linkedin/ki/"')
         self.assertContains(response, 'value="linkedin"')
+        self.assertNotContains(response, "besten Treffer")
 
     def test_results_page_says_plainly_when_nothing_is_found(self):
         self.assertContains(
@@ -81,6 +176,7 @@ class SearchTests(TestCase):
         self.assertContains(self.client.get("/en/search/?q=zzz"), "No guides found for “zzz”.")
         one = self.client.get("/de/search/?q=werbung")
         self.assertContains(one, "Eine Anleitung gefunden für „werbung“.")
+        self.assertContains(self.client.get("/de/search/?q=„…“"), "Keine Anleitung gefunden")
 
     def test_empty_search_shows_a_hint(self):
         response = self.client.get("/de/search/")
@@ -88,3 +184,41 @@ class SearchTests(TestCase):
 
     def test_search_sets_no_cookie(self):
         self.assertEqual(self.client.get("/de/search/?q=ki").cookies, {})
+
+
+def _search_queries(test, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = test.client.get(url)
+    test.assertEqual(response.status_code, 200)
+    return response, len(queries)
+
+
+class FewGuidesSearchQueryTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        for _ in range(3):
+            make_guide(steps=3)
+
+    def test_search_makes_a_fixed_number_of_queries(self):
+        response, queries = _search_queries(self, "/de/search/?q=schritt einstellungen")
+        self.assertEqual(len(response.context["results"]), 3)
+        self.assertEqual(queries, SEARCH_QUERIES)
+
+
+class ManyGuidesSearchTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        published_copies(make_guide(steps=3), 299)
+        call_command("rebuild_search_index", stdout=io.StringIO())
+
+    def test_search_makes_the_same_number_of_queries_with_300_guides(self):
+        response, queries = _search_queries(self, "/de/search/?q=schritt einstellungen")
+        self.assertEqual(queries, SEARCH_QUERIES)
+        _response, queries = _search_queries(self, "/de/search/?q=zzz")
+        self.assertEqual(queries, SEARCH_QUERIES - 1)
+
+    def test_many_results_show_the_best_and_say_how_many_there_are(self):
+        response = self.client.get("/de/search/?q=anleitung")
+        self.assertContains(response, "300 Anleitungen gefunden für „anleitung“.")
+        self.assertContains(response, "Das sind die 50 besten Treffer")
+        self.assertEqual(response.content.count(b'<article class="card">'), 50)
