@@ -78,3 +78,15 @@ def _empty_page_cache():
     from django.core.cache import caches
 
     caches["pages"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # Each test starts in the default language, whatever language the test before it left
+    # active (a request through the test client activates the page's language).
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
