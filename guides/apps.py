@@ -10,8 +10,11 @@ class GuidesConfig(AppConfig):
     def ready(self):
         from .caching import watch_writes
         from .groups import ensure_groups
+        from .search import index_if_empty
 
         # After every migrate, also on a test database that was flushed: the editors' groups
         # must exist for the admin workflow to make sense.
         post_migrate.connect(ensure_groups, sender=self)
+        # An upgrade from a release without the search index fills it once, by itself.
+        post_migrate.connect(index_if_empty, sender=self)
         watch_writes()

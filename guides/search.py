@@ -126,6 +126,17 @@ def index_guide(guide_id):
             SearchWord.objects.bulk_create(_search_words(version), batch_size=1000)
 
 
+def index_if_empty(using="default", verbosity=1, **kwargs):
+    """After migrate: index every published version when nothing is indexed yet."""
+    if using != "default" or SearchWord.objects.exists():
+        return
+    if not GuideVersion.objects.filter(status=GuideVersion.Status.PUBLISHED).exists():
+        return
+    count = rebuild_index()
+    if verbosity:
+        print(f"Search index: {count} published versions indexed.")
+
+
 def rebuild_index():
     """Index every published version afresh; returns how many were indexed."""
     with transaction.atomic():

@@ -222,3 +222,15 @@ class ManyGuidesSearchTests(TestCase):
         self.assertContains(response, "300 Anleitungen gefunden für „anleitung“.")
         self.assertContains(response, "Das sind die 50 besten Treffer")
         self.assertEqual(response.content.count(b'<article class="card">'), 50)
+
+
+class UpgradeTests(TestCase):
+    """A site upgraded from a release without the index can search at once after migrate."""
+
+    def test_migrate_indexes_published_guides_when_the_index_is_empty(self):
+        make_guide(title_en="Turn off ad tracking")
+        SearchWord.objects.all().delete()
+        self.assertEqual(self.client.get("/en/search/?q=tracking").context["results"], [])
+        call_command("migrate", verbosity=0)
+        results = self.client.get("/en/search/?q=tracking").context["results"]
+        self.assertEqual([r.text.title for r in results], ["Turn off ad tracking"])
