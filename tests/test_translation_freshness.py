@@ -99,25 +99,25 @@ class OutdatedTranslationNoticeTests(AdminTestCase):
         publish_draft(self.guide, summary_de="Eine andere Einstellung abschalten.")
 
     def test_fresh_content_shows_no_notice(self):
-        self.assertNotContains(self.english_page(), "may be out of date")
+        self.assertNotContains(self.english_page(), "has not been checked against the current German original")
 
     def test_an_outdated_translation_links_to_the_german_original(self):
         self.outdate_the_english_summary()
         response = self.english_page()
-        self.assertContains(response, "may be out of date")
+        self.assertContains(response, "has not been checked against the current German original")
         self.assertContains(response, 'href="/de/linkedin/ki-training/"')
 
     def test_the_german_page_never_shows_the_notice(self):
         self.outdate_the_english_summary()
         german = self.client.get("/de/linkedin/ki-training/")
         self.assertNotContains(german, "veraltet")
-        self.assertNotContains(german, "may be out of date")
+        self.assertNotContains(german, "has not been checked against the current German original")
 
     @override_settings(PAGE_CACHE=True)
     def test_confirming_the_translation_removes_the_notice_on_the_next_request(self):
         self.outdate_the_english_summary()
-        self.assertContains(self.english_page(), "may be out of date")  # now cached
-        self.assertContains(self.english_page(), "may be out of date")
+        self.assertContains(self.english_page(), "has not been checked against the current German original")  # now cached
+        self.assertContains(self.english_page(), "has not been checked against the current German original")
         published = Guide.objects.get(pk=self.guide.pk).published_version
         self.client.force_login(self.publisher)
         self.client.post(
@@ -125,13 +125,13 @@ class OutdatedTranslationNoticeTests(AdminTestCase):
             {"_selected_action": str(published.pk), "CHANGE_FORM-action": "confirm_translations"},
         )
         self.client.logout()
-        self.assertNotContains(self.english_page(), "may be out of date")
+        self.assertNotContains(self.english_page(), "has not been checked against the current German original")
 
     @override_settings(PAGE_CACHE=True)
     def test_a_cached_fresh_page_gets_the_notice_once_a_stamp_is_lost(self):
-        self.assertNotContains(self.english_page(), "may be out of date")
+        self.assertNotContains(self.english_page(), "has not been checked against the current German original")
         self.guide.published_version.translation_stamps.filter(field="summary").first().delete()
-        self.assertContains(self.english_page(), "may be out of date")
+        self.assertContains(self.english_page(), "has not been checked against the current German original")
 
 
 class ConfirmTranslationsActionTests(AdminTestCase):
