@@ -152,6 +152,18 @@ def start(command, env, log, port):
     return server
 
 
+def serving(server, log):
+    """Waits for the server; on a failed start shows the end of its log."""
+    try:
+        # Generous: the machine may be busy with other work (the figures note the load).
+        wait_until_serving(server, PORT, deadline=180)
+    except SystemExit:
+        log.flush()
+        print("".join(Path(log.name).read_text(errors="replace").splitlines(True)[-20:]))
+        stop(server)
+        raise
+
+
 def stop(server):
     server.terminate()
     server.wait(timeout=30)
@@ -210,7 +222,7 @@ def static_copy(folder, envs):
     with open(folder / "demo" / "static-copy.log", "w") as log:
         server = start(["config.wsgi"], envs["demo"], log, PORT)
         try:
-            wait_until_serving(server, PORT)
+            serving(server, log)
             status, body = fetch(PORT, GUIDE)
         finally:
             stop(server)
@@ -226,7 +238,7 @@ def measure_setup(name, envs, folder, rounds_result, seconds, concurrencies):
     with open(folder / database / "server.log", "a") as log:
         server = start(["config.wsgi"], env, log, PORT)
         try:
-            wait_until_serving(server, PORT)
+            serving(server, log)
             for _label, path in pages:
                 # Not measured: fills the page cache and each worker's template cache.
                 wrk(PORT, path, 4, 1)
@@ -265,7 +277,7 @@ def weights(envs, folder, facts):
         with open(folder / database / "weights.log", "w") as log:
             server = start(["config.wsgi"], env | {"PAGE_CACHE": "1"}, log, PORT)
             try:
-                wait_until_serving(server, PORT)
+                serving(server, log)
                 for (name, _label), fact in facts.items():
                     if SETUPS[name][0] == database:
                         _status, plain = fetch(PORT, fact["path"])
