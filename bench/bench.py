@@ -311,6 +311,10 @@ def report(results, facts, rss, concurrencies, args, path):
     print("\n" + header)
     for row in rows:
         weight = f"{row['gzip_bytes'] / 1024:.1f}" if row["gzip_bytes"] else "-"
+        if row["rps"] == 0:
+            print(f"{row['setup']:20} {row['page']:18} {row['connections']:>4} "
+                  f"no request finished within {args.seconds} s")  # fmt: skip
+            continue
         print(
             f"{row['setup']:20} {row['page']:18} {row['connections']:>4} {row['rps']:>8.0f} "
             f"{row['ratio_to_static']:>6.3f} {row['p50_ms']:>7.1f} {row['p99_ms']:>7.1f} "
