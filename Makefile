@@ -35,7 +35,7 @@ LOCK_VENV := .venv-lock
 PIP_COMPILE := env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(LOCK_VENV)/bin/pip-compile --quiet \
 	--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
 
-.PHONY: help run serve init test lint audit stress format messages compilemessages lock clean
+.PHONY: help run serve init test lint audit stress bench format messages compilemessages lock clean
 
 help:
 	@echo "make run       site with demo content at http://127.0.0.1:$(PORT) (admin at /admin/)"
@@ -46,6 +46,7 @@ help:
 	@echo "make lint      ruff check, ruff format --check, makemigrations --check, hadolint"
 	@echo "make audit     pip-audit over requirements*.txt (known vulnerabilities)"
 	@echo "make stress    load test of the production server on SQLite and PostgreSQL (bench/)"
+	@echo "make bench     reader pages side by side with a static file, ~9 min (BENCH_ARGS=--quick)"
 	@echo "make format    ruff format and ruff check --fix"
 	@echo "make messages  update locale/*/LC_MESSAGES/django.po"
 	@echo "make lock      re-pin requirements*.txt from pyproject.toml (LOCK_ARGS=--upgrade)"
@@ -138,6 +139,12 @@ stress: $(STAMP) compilemessages
 	@$(call need,wrk,wrk)
 	@$(MANAGE) collectstatic --noinput --verbosity 0
 	$(PY) bench/stress.py
+
+# Not part of `make test`: figures in docs/performance.md; ports BENCH_PORT/BENCH_STATIC_PORT.
+bench: $(STAMP) compilemessages
+	@$(call need,wrk,wrk)
+	@$(MANAGE) collectstatic --noinput --verbosity 0
+	$(PY) bench/bench.py $(BENCH_ARGS)
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .

@@ -15,6 +15,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from hosting.headers import static_file_headers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -308,6 +310,8 @@ JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Hashed static files get the same immutable Cache-Control as screenshots (hosting/headers.py).
+WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
 # Uploads (screenshots) are named by their content hash and served by the app under /media/,
 # from MEDIA_ROOT or, when S3_BUCKET is set, from S3-compatible object storage. Readers only ever
 # talk to this site: their browsers never contact the storage provider.

@@ -429,6 +429,8 @@ class GuideVersionAdmin(SelectedIdsMixin, WorkflowMixin, TabbedTranslationAdmin)
     )  # fmt: skip
     list_filter = ("status", "guide__platform", StaleFilter, "verified_on")
     list_select_related = ("guide__platform", "guide__published_version", "updated_by")
+    # Grouped by guide in the guides' order (the model orders by guide_id, which joins nothing).
+    ordering = ("guide__platform__position", "guide__position", "guide__slug", "-number")
     search_fields = (*_in_every_language("title"), "guide__slug")
     inlines = (StepInline, SourceInline)
     actions = ("new_draft", "publish", "mark_verified", "confirm_translations")

@@ -456,7 +456,9 @@ class GuideVersion(StoredTexts):
     objects = GuideVersionQuerySet.as_manager()
 
     class Meta:
-        ordering = ("guide", "-number")
+        # The column, not "guide": that would order by Guide's own ordering and join platform
+        # and guide into every query for a guide's versions.
+        ordering = ("guide_id", "-number")
         verbose_name = _("guide version")
         verbose_name_plural = _("guide versions")
         get_latest_by = "number"
@@ -1009,7 +1011,9 @@ class Step(DraftPart):
     verified_by = _user_stamp(_("step checked by"))
 
     class Meta:
-        ordering = ("version", "position", "id")
+        # "version_id", not "version": that would order by the version's ordering and so join
+        # version, guide and platform into every query for a version's steps.
+        ordering = ("version_id", "position", "id")
         verbose_name = _("step")
         verbose_name_plural = _("steps")
         constraints = [
@@ -1192,7 +1196,7 @@ class Source(DraftPart):
     )
 
     class Meta:
-        ordering = ("version", "position", "id")
+        ordering = ("version_id", "position", "id")  # the column: no joins, as for steps
         verbose_name = _("source")
         verbose_name_plural = _("sources")
 

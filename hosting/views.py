@@ -3,8 +3,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_safe
 
-# Uploaded files are named by their content hash: a name never gets other bytes.
-IMMUTABLE = "public, max-age=31536000, immutable"
+from .headers import IMMUTABLE
 
 
 @require_safe
@@ -21,5 +20,7 @@ def media(request, path):
         # A path leaving the storage, a folder, an unreadable file: none of them is a file here.
         raise Http404 from None
     response = FileResponse(file)
+    # Uploaded files and their variants are named by their content hash: a name never gets
+    # other bytes.
     response["Cache-Control"] = IMMUTABLE
     return response

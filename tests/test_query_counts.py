@@ -1,6 +1,8 @@
 """Reader pages cost the same number of queries however big the catalogue or the guide."""
 
+from django.db import connection
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from tests.helpers import make_guide, make_platform
 
@@ -18,10 +20,27 @@ class GuidePageQueryTests(TestCase):
             with self.subTest(url=url), self.assertNumQueries(5):
                 self.client.get(url)
 
+    def test_steps_and_sources_are_loaded_without_joining_guides_or_platforms(self):
+        # Ordering a version's steps once joined version, guide and platform (the models'
+        # orderings chained), a cost that grew with the catalogue.
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get("/de/linkedin/fifty/")
+        for table in ("guides_step", "guides_source"):
+            [sql] = [q["sql"] for q in queries if q["sql"].startswith(f'SELECT "{table}"')]
+            for joined in ("guides_guideversion", "guides_guide", "guides_platform"):
+                with self.subTest(table=table, joined=joined):
+                    self.assertNotIn(f'JOIN "{joined}"', sql)
+
 
 @override_settings(PAGE_CACHE=False)
 class CatalogueQueryTests(TestCase):
-    PAGES = {"/de/": 5, "/de/linkedin/": 5, "/de/search/?q=Anleitung": 3}
+    PAGES = {
+        "/de/": 5,
+        "/de/linkedin/": 5,
+        "/de/search/?q=Anleitung": 3,
+        "/de/linkedin/guide-0/": 5,
+        "/de/linkedin/guide-0/history/": 3,
+    }
 
     @classmethod
     def setUpTestData(cls):

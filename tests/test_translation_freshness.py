@@ -8,6 +8,9 @@ from guides.models import Guide, GuideVersion
 from .admin_helpers import AdminTestCase, change_form_data, change_url
 from .helpers import make_guide, make_user, publish_draft
 
+# The reader notice of an outdated translation.
+NOTICE = "has not been checked against the current German original"
+
 
 def draft_guide():
     guide = make_guide(published=False, steps=1)
@@ -99,25 +102,25 @@ class OutdatedTranslationNoticeTests(AdminTestCase):
         publish_draft(self.guide, summary_de="Eine andere Einstellung abschalten.")
 
     def test_fresh_content_shows_no_notice(self):
-        self.assertNotContains(self.english_page(), "has not been checked against the current German original")
+        self.assertNotContains(self.english_page(), NOTICE)
 
     def test_an_outdated_translation_links_to_the_german_original(self):
         self.outdate_the_english_summary()
         response = self.english_page()
-        self.assertContains(response, "has not been checked against the current German original")
+        self.assertContains(response, NOTICE)
         self.assertContains(response, 'href="/de/linkedin/ki-training/"')
 
     def test_the_german_page_never_shows_the_notice(self):
         self.outdate_the_english_summary()
         german = self.client.get("/de/linkedin/ki-training/")
         self.assertNotContains(german, "veraltet")
-        self.assertNotContains(german, "has not been checked against the current German original")
+        self.assertNotContains(german, NOTICE)
 
     @override_settings(PAGE_CACHE=True)
     def test_confirming_the_translation_removes_the_notice_on_the_next_request(self):
         self.outdate_the_english_summary()
-        self.assertContains(self.english_page(), "has not been checked against the current German original")  # now cached
-        self.assertContains(self.english_page(), "has not been checked against the current German original")
+        self.assertContains(self.english_page(), NOTICE)  # now cached
+        self.assertContains(self.english_page(), NOTICE)
         published = Guide.objects.get(pk=self.guide.pk).published_version
         self.client.force_login(self.publisher)
         self.client.post(
@@ -125,13 +128,13 @@ class OutdatedTranslationNoticeTests(AdminTestCase):
             {"_selected_action": str(published.pk), "CHANGE_FORM-action": "confirm_translations"},
         )
         self.client.logout()
-        self.assertNotContains(self.english_page(), "has not been checked against the current German original")
+        self.assertNotContains(self.english_page(), NOTICE)
 
     @override_settings(PAGE_CACHE=True)
     def test_a_cached_fresh_page_gets_the_notice_once_a_stamp_is_lost(self):
-        self.assertNotContains(self.english_page(), "has not been checked against the current German original")
+        self.assertNotContains(self.english_page(), NOTICE)
         self.guide.published_version.translation_stamps.filter(field="summary").first().delete()
-        self.assertContains(self.english_page(), "has not been checked against the current German original")
+        self.assertContains(self.english_page(), NOTICE)
 
 
 class ConfirmTranslationsActionTests(AdminTestCase):
