@@ -21,9 +21,9 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_from_path, get_language_from_request
 
 TOKEN_KEY = "content-token"
 
@@ -181,7 +181,7 @@ def cache_page(view):
         key = _key(request)
         entry = _cache().get(key)
         if entry is not None:
-            return _from_entry(request, entry)
+            return _marked(_from_entry(request, entry), entry)
         response = view(request, *args, **kwargs)
         if response.status_code != 200 or response.cookies or response.streaming:
             return response
@@ -193,6 +193,81 @@ def cache_page(view):
         modified = int(timezone.now().timestamp())
         entry = (content, compressed, response["Content-Type"], etag, modified)
         _cache().set(key, entry, settings.PAGE_CACHE_TIMEOUT)
-        return _from_entry(request, entry)
+        return _marked(_from_entry(request, entry), entry)
 
     return wrapper
+
+
+def _marked(response, entry):
+    # Tells EarlyPageCacheMiddleware that this page may be answered early next time.
+    response.page_entry = (entry, get_language())
+    return response
+
+
+# Set again on every answer by _from_entry or by the middleware outside the early cache.
+NOT_KEPT_HEADERS = {
+    "content-length", "content-encoding", "etag", "last-modified", "cache-control", "vary",
+}  # fmt: skip
+
+
+# What a view may set on its response for the middleware outside the early cache to read
+# (the embed's own CSP and its X-Frame-Options exemption): kept with the page.
+KEPT_ATTRIBUTES = ("_csp_config", "_csp_ro_config", "xframe_options_exempt")
+
+
+class EarlyPageCacheMiddleware:
+    """Answers a repeat request for a cached reader page before the rest of Django runs.
+
+    Sits after the middleware that sets security headers (so an early answer gets them too) and
+    before sessions, locale, CSRF, authentication and URL resolving. It keeps the page that
+    `cache_page` rendered with the headers the inner middleware added (Content-Language,
+    Vary), under a key of the same parts as the page's own key.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = _early_key(request) if _cacheable(request) else None
+        if key is not None:
+            kept = _cache().get(key)
+            if kept is not None:
+                entry, headers, vary, attributes = kept
+                response = _from_entry(request, entry)
+                for name, value in headers:
+                    response[name] = value
+                for name, value in attributes.items():
+                    setattr(response, name, value)
+                patch_vary_headers(response, vary)
+                return response
+        response = self.get_response(request)
+        marked = getattr(response, "page_entry", None)
+        if key is not None and marked is not None and marked[1] == _request_language(request):
+            headers = [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in NOT_KEPT_HEADERS
+            ]
+            vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
+            attributes = {
+                name: getattr(response, name) for name in KEPT_ATTRIBUTES if hasattr(response, name)
+            }
+            kept = (marked[0], headers, vary, attributes)
+            _cache().set(key, kept, settings.PAGE_CACHE_TIMEOUT)
+        return response
+
+
+def _request_language(request):
+    # The language LocaleMiddleware will choose: the path's prefix, else the request's.
+    return get_language_from_path(request.path_info) or get_language_from_request(request)
+
+
+def _early_key(request):
+    parts = [
+        request.build_absolute_uri(),
+        _request_language(request),
+        str(timezone.localdate()),
+        build_id(),
+        _token(),
+    ]
+    return "early:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()

@@ -136,3 +136,50 @@ class DeployTests(TestCase):
                 caching.build_id.cache_clear()
                 self.assertNotEqual(caching.build_id(), first)
             caching.build_id.cache_clear()
+
+
+class EarlyAnswerTests(TestCase):
+    """A repeat request is answered before sessions, locale, CSRF and the view run."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.guide = make_guide(slug="ki-training", title_de="Alter Titel")
+
+    def test_a_repeat_request_is_answered_before_url_resolving(self):
+        first = self.client.get(GUIDE)
+        resolving = mock.patch(
+            "django.urls.resolvers.URLResolver.resolve", side_effect=AssertionError("URL resolved")
+        )
+        with resolving, self.assertNumQueries(0):
+            again = self.client.get(GUIDE)
+        self.assertEqual(again.content, first.content)
+        for header in ("Content-Language", "Content-Security-Policy", "X-Frame-Options", "ETag"):
+            self.assertEqual(again.get(header), first.get(header), header)
+
+    def test_an_early_answer_is_fresh_after_a_publish(self):
+        self.client.get(GUIDE)
+        self.client.get(GUIDE)
+        publish_draft(self.guide, title_de="Neuer Titel")
+        self.assertContains(self.client.get(GUIDE), "Neuer Titel")
+
+    def test_languages_and_hosts_are_kept_apart(self):
+        german = self.client.get(GUIDE)
+        english = self.client.get("/en/linkedin/ki-training/")
+        self.assertEqual(german["Content-Language"], "de")
+        self.assertEqual(english["Content-Language"], "en")
+        self.assertEqual(self.client.get(GUIDE)["Content-Language"], "de")
+
+    def test_a_signed_in_editor_is_never_answered_early(self):
+        self.client.get(GUIDE)
+        self.client.get(GUIDE)
+        self.client.force_login(make_user())
+        self.assertNotIn("ETag", self.client.get(GUIDE))
+
+    @override_settings(EMBED_FRAME_ANCESTORS=["https://intranet.example.org"])
+    def test_an_early_answer_keeps_the_embeds_framing_rules(self):
+        embed = "/de/linkedin/ki-training/embed/"
+        first = self.client.get(embed)
+        again = self.client.get(embed)
+        self.assertIn("https://intranet.example.org", again["Content-Security-Policy"])
+        self.assertNotIn("X-Frame-Options", again)
+        self.assertEqual(again["Content-Security-Policy"], first["Content-Security-Policy"])
