@@ -3,6 +3,7 @@ and publisher."""
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils.translation import override
 
 from guides.groups import ensure_groups
 from guides.models import GuideVersion
@@ -159,6 +160,11 @@ class ReviewHandOffTests(AdminTestCase):
 
 
 class ReviewRuleTests(AdminTestCase):
+    def setUp(self):
+        super().setUp()
+        # The rules' messages are sentences in the editor's language.
+        self.enterContext(override("en"))
+
     def test_only_drafts_can_be_handed_off(self):
         published = make_guide().published_version
         with self.assertRaisesMessage(Exception, "no longer a draft"):
