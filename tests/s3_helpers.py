@@ -16,7 +16,16 @@ import boto3
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-S3_PORT = 8690
+
+
+def _free_port():
+    # A port of this test run's own: two suites side by side must not share one emulator.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+S3_PORT = _free_port()
 S3_ENDPOINT = f"http://127.0.0.1:{S3_PORT}"
 S3_KEYS = {"access_key": "test-access-key", "secret_key": "test-secret-key"}
 
