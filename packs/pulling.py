@@ -16,9 +16,9 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 
 from guides.content_pack import ContentPackError
-from guides.content_pack.checking import _step, _version
-from guides.content_pack.loading import _Images, _platform, _region
-from guides.models import CannotPublish, Guide, GuideVersion, Source, Step
+from guides.content_pack.checking import _version
+from guides.content_pack.loading import _Images, _platform, _region, store_steps_and_sources
+from guides.models import CannotPublish, Guide, GuideVersion
 from watch.fetching import FetchError, fetch
 
 from . import archive, signing
@@ -191,23 +191,7 @@ def _draft(guide, data, images):
         data, guide=guide, based_on=guide.published_version, upstream_number=data["number"]
     )
     version.save()
-    Step.objects.bulk_create(
-        _step(
-            step,
-            version=version,
-            position=position,
-            **{
-                f"screenshot_{code}": images.get(sha)
-                for code, sha in step["screenshot"].items()
-                if sha
-            },
-        )
-        for position, step in enumerate(data["steps"], start=1)
-    )
-    Source.objects.bulk_create(
-        Source(version=version, position=position, **source)
-        for position, source in enumerate(data["sources"], start=1)
-    )
+    store_steps_and_sources(version, data, images)
     # The upstream reviewed its translations; they start confirmed, as with import_guides.
     version.confirm_translations()
     return version

@@ -209,23 +209,7 @@ def _create_version(guide, data, stored, images, name, unreviewed=()):
     if data["published_at"]:
         version.created_at = data["published_at"]
     version.save()
-    Step.objects.bulk_create(
-        _step(
-            step,
-            version=version,
-            position=position,
-            **{
-                f"screenshot_{code}": images.get(sha)
-                for code, sha in step["screenshot"].items()
-                if sha
-            },
-        )
-        for position, step in enumerate(data["steps"], start=1)
-    )
-    Source.objects.bulk_create(
-        Source(version=version, position=position, **source)
-        for position, source in enumerate(data["sources"], start=1)
-    )
+    store_steps_and_sources(version, data, images)
     # A pack's translations were reviewed where the pack was made: they start confirmed, except
     # in the languages the pack names as unreviewed (machine-assisted), which editors check.
     reviewed = [code for code in translated_languages() if code not in unreviewed]
@@ -278,3 +262,24 @@ def version_data(version):
         "steps": [step_data(step) for step in version.steps.all()],
         "sources": [{"url": s.url, "title": s.title} for s in version.sources.all()],
     }
+
+
+def store_steps_and_sources(version, data, images):
+    """Stores a pack version's steps and sources under the saved `version`."""
+    Step.objects.bulk_create(
+        _step(
+            step,
+            version=version,
+            position=position,
+            **{
+                f"screenshot_{code}": images.get(sha)
+                for code, sha in step["screenshot"].items()
+                if sha
+            },
+        )
+        for position, step in enumerate(data["steps"], start=1)
+    )
+    Source.objects.bulk_create(
+        Source(version=version, position=position, **source)
+        for position, source in enumerate(data["sources"], start=1)
+    )
