@@ -85,6 +85,13 @@ class ContentPackError(Exception):
         self.errors = list(errors)
         super().__init__("\n".join(self.errors))
 
+    def refusal(self, path):
+        """The message of an import command that loaded nothing: every problem, one a line."""
+        problems = "\n".join(f"  - {line}" for line in self.errors)
+        return (
+            f"{path} was not loaded (nothing changed), {len(self.errors)} problem(s):\n{problems}"
+        )
+
 
 def read_pack(path):
     """The pack at `path` (its folder or its JSON file), checked and in normal form.

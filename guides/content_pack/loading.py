@@ -44,6 +44,15 @@ class Report:
     unchanged: list = field(default_factory=list)
     conflicts: list = field(default_factory=list)
 
+    def write_to(self, command):
+        """Prints the report as the import commands do: created, unchanged, then conflicts."""
+        for line in self.created:
+            command.stdout.write(command.style.SUCCESS(line))
+        for line in self.unchanged:
+            command.stdout.write(line)
+        for line in self.conflicts:
+            command.stderr.write(command.style.WARNING(f"Not loaded: {line}"))
+
 
 def import_pack(path):
     """Read the pack at `path` and load it; nothing is written if it has errors."""

@@ -26,14 +26,5 @@ class Command(BaseCommand):
                 return
             report = import_pack(path)
         except ContentPackError as error:
-            problems = "\n".join(f"  - {line}" for line in error.errors)
-            raise CommandError(
-                f"{path} was not loaded (nothing changed), {len(error.errors)} problem(s):\n"
-                f"{problems}"
-            ) from None
-        for line in report.created:
-            self.stdout.write(self.style.SUCCESS(line))
-        for line in report.unchanged:
-            self.stdout.write(line)
-        for line in report.conflicts:
-            self.stderr.write(self.style.WARNING(f"Not loaded: {line}"))
+            raise CommandError(error.refusal(path)) from None
+        report.write_to(self)

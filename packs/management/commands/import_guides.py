@@ -30,19 +30,10 @@ class Command(BaseCommand):
                 with archive.opened(path) as (pack, _manifest):
                     report = self._import(pack, path, check)
         except ContentPackError as error:
-            problems = "\n".join(f"  - {line}" for line in error.errors)
-            raise CommandError(
-                f"{path} was not loaded (nothing changed), {len(error.errors)} problem(s):\n"
-                f"{problems}"
-            ) from None
+            raise CommandError(error.refusal(path)) from None
         if report is None:
             return
-        for line in report.created:
-            self.stdout.write(self.style.SUCCESS(line))
-        for line in report.unchanged:
-            self.stdout.write(line)
-        for line in report.conflicts:
-            self.stderr.write(self.style.WARNING(f"Not loaded: {line}"))
+        report.write_to(self)
 
     def _import(self, pack, path, check):
         guides = sum(len(platform["guides"]) for platform in pack["platforms"])
