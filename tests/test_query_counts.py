@@ -1,10 +1,14 @@
 """Reader pages cost the same number of queries however big the catalogue or the guide."""
 
+from io import StringIO
+
+from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from tests.helpers import make_guide, make_platform
+from guides.models import Guide
+from tests.helpers import make_guide, make_platform, published_copies
 
 
 @override_settings(PAGE_CACHE=False)  # the rendering itself, as on a cache miss
@@ -57,6 +61,6 @@ class CatalogueQueryTests(TestCase):
         self._assert_counts()
 
     def test_lists_and_search_take_the_same_number_of_queries_with_three_hundred_guides(self):
-        for n in range(3, 300):
-            make_guide(platform=self.platform, slug=f"guide-{n}", steps=1)
+        published_copies(Guide.objects.get(slug="guide-1"), 297)
+        call_command("rebuild_search_index", stdout=StringIO())  # the copies are found too
         self._assert_counts()
