@@ -25,6 +25,9 @@ SECRET_KEY = "entrypoint-test-key-" + "x" * 40
 SITE_HOST = "guides.example.org"
 # This project's ports on a shared machine (the tests pick free ones among them).
 PORTS = range(8300, 8400)
+# The Redis database that the servers started by tests share; two suites side by side (.ci/run)
+# each set a database of their own.
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/6")
 
 
 def free_port():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.server_helpers import environment, run_entrypoint, serving
+from tests.server_helpers import REDIS_TEST_URL, environment, run_entrypoint, serving
 
 SETUP = """
 from tests.helpers import make_guide
@@ -14,6 +14,9 @@ from tests.helpers import publish_draft
 publish_draft(Guide.objects.get(slug="ki-training"), title_de="Neuer Titel")
 """
 GUIDE = "/de/linkedin/ki-training/"
+
+# The servers run on SQLite files of their own, whatever database the suite runs on.
+pytestmark = pytest.mark.engine_independent
 
 
 def _entrypoint(tmp_path, extra, *args):
@@ -27,7 +30,7 @@ class PageCacheWorkerTests:
     def test_a_publish_shows_in_every_worker_on_the_next_request(self, tmp_path, cache):
         extra = {"DATA_DIR": str(tmp_path / "data"), "WEB_CONCURRENCY": "2"}
         if cache == "redis":
-            extra["REDIS_URL"] = "redis://127.0.0.1:6379/6"
+            extra["REDIS_URL"] = REDIS_TEST_URL
         _entrypoint(tmp_path, extra, "init")
         with serving(tmp_path, **extra) as server:
             _entrypoint(tmp_path, extra, "python", "manage.py", "shell", "-c", SETUP)

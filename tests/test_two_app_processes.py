@@ -17,9 +17,9 @@ from urllib.parse import urlencode
 import pytest
 from django.conf import settings
 
+from tests.server_helpers import REDIS_TEST_URL, free_port
+
 ROOT = Path(__file__).resolve().parent.parent
-PORTS = (8601, 8602)
-REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/6")
 
 
 class Browser:
@@ -84,8 +84,16 @@ def _wait_until_serving(port, server, deadline):
     pytest.fail(f"gunicorn on {port} did not start")
 
 
+def _two_free_ports():
+    first = free_port()
+    while (second := free_port()) == first:
+        pass
+    return first, second
+
+
 @pytest.fixture
 def two_servers(tmp_path):
+    """Two gunicorn processes on one database and one Redis; their ports."""
     env = {
         "PATH": os.environ["PATH"],
         "LANG": "C.UTF-8",
@@ -94,12 +102,13 @@ def two_servers(tmp_path):
         "SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": _database_url(tmp_path),
         "MEDIA_ROOT": str(tmp_path / "media"),
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": REDIS_TEST_URL,
         "LOGIN_FAILURE_LIMIT": "3",
         "DJANGO_SUPERUSER_PASSWORD": "boss-password",
     }
     _manage(env, "migrate", "--noinput", "-v0")
     _manage(env, "createsuperuser", "--noinput", "--username", "boss", "--email", "b@example.org")
+    ports = _two_free_ports()
     servers = [
         subprocess.Popen(
             [
@@ -120,13 +129,13 @@ def two_servers(tmp_path):
             stderr=subprocess.PIPE,
             text=True,
         )  # fmt: skip
-        for port in PORTS
+        for port in ports
     ]
     try:
         deadline = time.monotonic() + 60
-        for port, server in zip(PORTS, servers, strict=True):
+        for port, server in zip(ports, servers, strict=True):
             _wait_until_serving(port, server, deadline)
-        yield env
+        yield ports
     finally:
         for server in servers:
             server.terminate()
@@ -136,22 +145,25 @@ def two_servers(tmp_path):
 @pytest.mark.django_db(transaction=True)
 class TwoAppProcessesTests:
     def test_login_on_one_server_is_valid_on_the_other(self, two_servers):
+        first, second = two_servers
         browser = Browser()
 
-        self.assert_redirect(browser.log_in(PORTS[0], "boss-password"), "/admin/")
-        response = browser.request(PORTS[1], "GET", "/admin/")
+        self.assert_redirect(browser.log_in(first, "boss-password"), "/admin/")
+        response = browser.request(second, "GET", "/admin/")
 
         assert response.status == 200
         assert "Site administration" in response.text or "Website-Verwaltung" in response.text
 
     def test_failed_logins_on_one_server_lock_the_user_on_the_other(self, two_servers):
+        first, second = two_servers
         for _ in range(3):
-            Browser().log_in(PORTS[0], "wrong")
+            Browser().log_in(first, "wrong")
 
-        assert Browser().log_in(PORTS[1], "boss-password").status == 429
+        assert Browser().log_in(second, "boss-password").status == 429
 
+    @pytest.mark.engine_independent
     def test_cache_entries_are_shared_through_redis(self):
-        env = {"PATH": os.environ["PATH"], "DJANGO_DEBUG": "1", "REDIS_URL": REDIS_URL}
+        env = {"PATH": os.environ["PATH"], "DJANGO_DEBUG": "1", "REDIS_URL": REDIS_TEST_URL}
         key = f"two-processes-{uuid.uuid4()}"
         cache = "from django.core.cache import cache; "
 
