@@ -39,6 +39,7 @@ def _assert_available(server):
 
 
 class DatabaseFaultTests:
+    @pytest.mark.engine_independent
     def test_broken_sqlite_file_gives_503_until_it_is_repaired(self, tmp_path):
         assert run_entrypoint(production_environment(tmp_path), "init").returncode == 0
         database = tmp_path / "db.sqlite3"

@@ -44,6 +44,7 @@ def _applied_migrations_sqlite(path):
         return db.execute("SELECT app, name FROM django_migrations").fetchall()
 
 
+@pytest.mark.engine_independent
 class EntrypointTests:
     def test_init_creates_the_database_of_a_new_installation(self, tmp_path):
         result = run_entrypoint(production_environment(tmp_path), "init")
@@ -131,6 +132,7 @@ class EntrypointTests:
 class MigrationRaceTests:
     """Several containers starting at once: each migrates, none fails, every migration once."""
 
+    @pytest.mark.engine_independent
     def test_two_starts_at_once_on_sqlite(self, tmp_path):
         envs = [production_environment(tmp_path), production_environment(tmp_path)]
 

@@ -27,6 +27,9 @@ from .server_helpers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Each instance has an SQLite file of its own, whatever database the suite runs on.
+pytestmark = pytest.mark.engine_independent
+
 
 def _environment(folder, **extra):
     folder.mkdir()

@@ -18,7 +18,7 @@ from tests.server_helpers import (
 )
 
 BACKENDS = [
-    "sqlite",
+    pytest.param("sqlite", marks=pytest.mark.engine_independent),
     pytest.param(
         "postgresql",
         marks=pytest.mark.skipif(
