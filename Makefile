@@ -94,21 +94,26 @@ run: $(STAMP) compilemessages
 	$(MANAGE) ensure_admin
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
+# Collected again only when a file in static/ or the installed packages changed, so that a
+# test's `make serve` never rewrites staticfiles/ while a second test run reads it (.ci/run).
+# The static files storage is the same with DEBUG on or off.
+STATIC_MANIFEST := staticfiles/staticfiles.json
+$(STATIC_MANIFEST): $(STAMP) $(shell find static -type f)
+	@$(MANAGE) collectstatic --noinput --verbosity 0
+
 # The production start outside a container: the same entrypoint as the Docker image, after the
 # steps that the image's build does (static files, message catalogues).
 PRODUCTION := env DJANGO_DEBUG=0 PATH="$(CURDIR)/$(VENV)/bin:$$PATH" PORT=$(PORT) \
 	LISTEN_ADDRESS=$${LISTEN_ADDRESS:-127.0.0.1}
 
-serve: $(STAMP) compilemessages
-	@DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
+serve: $(STAMP) compilemessages $(STATIC_MANIFEST)
 	$(PRODUCTION) config/docker-entrypoint.sh
 
 init: $(STAMP)
 	$(PRODUCTION) config/docker-entrypoint.sh init
 
-test: $(STAMP) compilemessages $(NPM_STAMP)
+test: $(STAMP) compilemessages $(NPM_STAMP) $(STATIC_MANIFEST)
 	@$(call need,java,default-jre-headless)
-	@$(MANAGE) collectstatic --noinput --verbosity 0
 	@set -e; set --; \
 	if [ ! -x "$(CHROMIUM)" ] && [ "$(CHROMIUM)" = /usr/bin/chromium ] \
 	   && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
