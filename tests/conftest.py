@@ -72,6 +72,17 @@ def live_server(request):
     server.stop()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    # Production's PBKDF2 takes about 0.3 s per password set or checked, and the suite creates
+    # and logs in hundreds of users. Servers that tests start as separate processes
+    # (tests/server_helpers.py, test_two_app_processes.py) still use the production hasher.
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _empty_page_cache():
     # A page cached in a test whose rows were rolled back must not answer in the next test.
