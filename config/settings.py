@@ -148,8 +148,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.HealthCheckMiddleware",
-    # Cached reader pages are answered here, before sessions, locale, CSRF and the view.
-    "guides.caching.EarlyPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -227,6 +225,8 @@ PAGE_CACHE = env_bool("PAGE_CACHE", True)
 # How long a proxy or browser may keep a reader page without asking again (seconds).
 PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)
 PAGE_CACHE_TIMEOUT = 24 * 60 * 60
+# Finished pages each worker process keeps in memory (guides.caching.EarlyAnswer).
+PAGE_CACHE_MEMORY_BYTES = env_int("PAGE_CACHE_MEMORY_BYTES", 8 * 1024 * 1024)
 
 AUTHENTICATION_BACKENDS = [
     # django-axes refuses a locked-out login before the password is even checked.
