@@ -777,6 +777,15 @@ class GuideVersion(StoredTexts):
             for code, found in self.translation_gaps().items()
         }
 
+    def indexed_languages(self):
+        """The site languages this version has a title of its own in, in site order.
+
+        Its page in any other language shows the title in a fallback language and names that
+        language's page as the one to index (canonical); the sitemap and the page's hreflang
+        links list only these.
+        """
+        return [code for code, _name in settings.LANGUAGES if getattr(self, f"title_{code}")]
+
     def is_outdated_in(self, language):
         """True when a text of `language` was translated from an older German text."""
         gaps = self.translation_gaps().get(language, [])

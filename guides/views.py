@@ -133,6 +133,7 @@ def _render_version(request, version, guide, *, preview=False):
         # to index.
         kwargs = {"platform": guide.platform.slug, "slug": guide.slug}
         context["canonical"] = _canonical(request, text.title.lang, "guides:guide", **kwargs)
+        context["indexed_languages"] = version.indexed_languages()
     return render(request, "guides/guide.html", context)
 
 
@@ -324,7 +325,12 @@ def history(request, platform, slug):
     kwargs = {"platform": guide.platform.slug, "slug": guide.slug}
     # Like the guide page: in the language the current title is really shown in.
     canonical = _canonical(request, rows[0]["text"].title.lang, "guides:history", **kwargs)
-    context = {"guide": guide, "rows": rows, "canonical": canonical}
+    context = {
+        "guide": guide,
+        "rows": rows,
+        "canonical": canonical,
+        "indexed_languages": rows[0]["version"].indexed_languages(),
+    }
     return render(request, "guides/history.html", context)
 
 

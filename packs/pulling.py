@@ -16,8 +16,13 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 
 from guides.content_pack import ContentPackError
-from guides.content_pack.checking import _version
-from guides.content_pack.loading import _Images, _platform, _region, store_steps_and_sources
+from guides.content_pack.checking import unsaved_version
+from guides.content_pack.loading import (
+    PackImages,
+    store_steps_and_sources,
+    stored_platform,
+    stored_region,
+)
 from guides.models import CannotPublish, Guide, GuideVersion
 from watch.fetching import FetchError, fetch
 
@@ -116,8 +121,8 @@ def apply(pack, policy):
             (p.guide.platform.slug, p.guide.slug): p.policy
             for p in GuidePolicy.objects.select_related("guide__platform")
         }
-        regions = {data["code"]: _region(data) for data in pack["regions"]}
-        images = _Images(pack["images"])
+        regions = {data["code"]: stored_region(data) for data in pack["regions"]}
+        images = PackImages(pack["images"])
         for platform_data in pack["platforms"]:
             platform = None
             for data in platform_data["guides"]:
@@ -129,7 +134,7 @@ def apply(pack, policy):
                 elif not upstream:
                     summary.skipped.append(f"{name}: the upstream has not published it")
                 else:
-                    platform = platform or _platform(platform_data)
+                    platform = platform or stored_platform(platform_data)
                     guide = _guide(platform, data, regions)
                     _take(guide, upstream[0], chosen, images, summary, name)
     return summary
@@ -187,7 +192,7 @@ def _take(guide, upstream, policy, images, summary, name):
 
 def _draft(guide, data, images):
     """A new draft of `guide` with the upstream version's content, steps and sources."""
-    version = _version(
+    version = unsaved_version(
         data, guide=guide, based_on=guide.published_version, upstream_number=data["number"]
     )
     version.save()

@@ -30,9 +30,9 @@ from .checking import (
     ContentPackError,
     _step,
     _translated,
-    _version,
     _without,
     read_pack,
+    unsaved_version,
 )
 
 
@@ -69,10 +69,10 @@ def load_pack(pack, progress=None):
     done = 0
     try:
         with transaction.atomic():
-            regions = {data["code"]: _region(data) for data in pack["regions"]}
-            images = _Images(pack["images"])
+            regions = {data["code"]: stored_region(data) for data in pack["regions"]}
+            images = PackImages(pack["images"])
             for data in pack["platforms"]:
-                platform = _platform(data)
+                platform = stored_platform(data)
                 for guide_data in data["guides"]:
                     _load_guide(platform, guide_data, regions, images, report, pack["unreviewed"])
                     done += 1
@@ -86,14 +86,16 @@ def load_pack(pack, progress=None):
     return report
 
 
-def _region(data):
+def stored_region(data):
+    """The site's region of a pack's region `data`, created when new."""
     return Region.objects.get_or_create(
         code=data["code"],
         defaults={"position": data["position"], **_translated(data, ("name",))},
     )[0]
 
 
-def _platform(data):
+def stored_platform(data):
+    """The site's platform of a pack's platform `data`, created when new."""
     return Platform.objects.get_or_create(
         slug=data["slug"],
         defaults={
@@ -105,7 +107,7 @@ def _platform(data):
     )[0]
 
 
-class _Images:
+class PackImages:
     """Screenshot rows for the pack's images, stored when a new step first needs them."""
 
     def __init__(self, images):
@@ -208,7 +210,7 @@ def _create_version(guide, data, stored, images, name, unreviewed=()):
     published one follows).
     """
     based_on = stored.get(data["based_on"])
-    version = _version(
+    version = unsaved_version(
         data,
         guide=guide,
         number=data["number"],

@@ -28,8 +28,10 @@ def absolute_url(context, path):
 def language_alternates(context):
     """(hreflang, absolute address) of this page in every site language, then x-default.
 
-    Without the query string: the alternates name the pages search engines should index. Pages
-    outside the language prefix (the admin, errors without a match) get none.
+    Without the query string: the alternates name the pages search engines should index. A page
+    may narrow the languages (`indexed_languages` in its context: a guide page lists only the
+    languages it has its own title in). Pages outside the language prefix (the admin, errors
+    without a match) get none.
     """
     request = context.get("request")
     try:
@@ -38,10 +40,11 @@ def language_alternates(context):
         match = None
     if match is None or match.namespace in ("", "admin"):
         return []
+    languages = context.get("indexed_languages") or [code for code, _name in settings.LANGUAGES]
     links = []
-    for code, _name in settings.LANGUAGES:
+    for code in languages:
         with override(code):
             path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
         links.append((code, absolute(request, path)))
-    default = dict(links)[settings.LANGUAGE_CODE]
+    default = dict(links).get(settings.LANGUAGE_CODE, links[0][1])
     return [*links, ("x-default", default)]
