@@ -19,6 +19,7 @@ from guides.content_pack import ContentPackError
 from guides.content_pack.checking import unsaved_version
 from guides.content_pack.loading import (
     PackImages,
+    confirm_reviewed,
     store_steps_and_sources,
     stored_platform,
     stored_region,
@@ -136,7 +137,7 @@ def apply(pack, policy):
                 else:
                     platform = platform or stored_platform(platform_data)
                     guide = _guide(platform, data, regions)
-                    _take(guide, upstream[0], chosen, images, summary, name)
+                    _take(guide, upstream[0], chosen, images, summary, name, pack["unreviewed"])
     return summary
 
 
@@ -151,7 +152,7 @@ def _guide(platform, data, regions):
     return guide
 
 
-def _take(guide, upstream, policy, images, summary, name):
+def _take(guide, upstream, policy, images, summary, name, unreviewed):
     versions = list(guide.versions.all())
     number = upstream["number"]
     taken = max((v.upstream_number or 0 for v in versions), default=0)
@@ -173,7 +174,7 @@ def _take(guide, upstream, policy, images, summary, name):
     WaitingVersion.objects.filter(guide=guide).delete()
     published = guide.published_version
     local_changes = published is not None and published.upstream_number is None
-    version = _draft(guide, upstream, images)
+    version = _draft(guide, upstream, images, unreviewed)
     where = f"{name}: upstream version {number} as version {version.number}"
     if policy == Policy.AUTO and not local_changes:
         try:
@@ -190,13 +191,14 @@ def _take(guide, upstream, policy, images, summary, name):
         summary.added.append(f"{where}, a draft for review")
 
 
-def _draft(guide, data, images):
-    """A new draft of `guide` with the upstream version's content, steps and sources."""
+def _draft(guide, data, images, unreviewed):
+    """A new draft of `guide` with the upstream version's content, steps and sources; its
+    translations confirmed as with import_guides, but for the languages the upstream's pack
+    names as unreviewed."""
     version = unsaved_version(
         data, guide=guide, based_on=guide.published_version, upstream_number=data["number"]
     )
     version.save()
     store_steps_and_sources(version, data, images)
-    # The upstream reviewed its translations; they start confirmed, as with import_guides.
-    version.confirm_translations()
+    confirm_reviewed(version, unreviewed)
     return version

@@ -221,11 +221,7 @@ def _create_version(guide, data, stored, images, name, unreviewed=()):
         version.created_at = data["published_at"]
     version.save()
     store_steps_and_sources(version, data, images)
-    # A pack's translations were reviewed where the pack was made: they start confirmed, except
-    # in the languages the pack names as unreviewed (machine-assisted), which editors check.
-    reviewed = [code for code in translated_languages() if code not in unreviewed]
-    if reviewed:
-        version.confirm_translations(languages=reviewed)
+    confirm_reviewed(version, unreviewed)
     if data["status"] != GuideVersion.Status.DRAFT:
         try:
             version.publish(published_at=data["published_at"], verified_on=data["verified_on"])
@@ -273,6 +269,14 @@ def version_data(version):
         "steps": [step_data(step) for step in version.steps.all()],
         "sources": [{"url": s.url, "title": s.title} for s in version.sources.all()],
     }
+
+
+def confirm_reviewed(version, unreviewed):
+    """A pack's translations were reviewed where the pack was made: they start confirmed, except
+    in the languages the pack names as unreviewed (machine-assisted), which editors check."""
+    reviewed = [code for code in translated_languages() if code not in unreviewed]
+    if reviewed:
+        version.confirm_translations(languages=reviewed)
 
 
 def store_steps_and_sources(version, data, images):
