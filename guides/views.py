@@ -56,8 +56,21 @@ def _listed_guides():
     )
 
 
+# What a guide card shows (guides/includes/guide_card.html): lists load no other columns, so
+# that a page of cards costs the same whatever the versions' long texts.
+_CARD_FIELDS = (
+    *("slug", "topic", "position", "platform", "published_version", "platform__slug"),
+    *("published_version__minutes", "published_version__verified_on"),
+    *(f"published_version__{name}" for name in reading.CARD_FIELDS),
+)
+
+
+def _card_guides():
+    return _listed_guides().only(*_CARD_FIELDS)
+
+
 def _guide_items(guides, language):
-    return [{"guide": g, "text": reading.guide_text(g.published_version, language)} for g in guides]
+    return [{"guide": g, "text": reading.card_text(g.published_version, language)} for g in guides]
 
 
 def _absolute_url(request, path):
@@ -235,7 +248,7 @@ def home(request):
     )
     page = _page(request, platforms, HOME_PLATFORMS_PER_PAGE)
     first_guides = (
-        _listed_guides()
+        _card_guides()
         .filter(platform__in=[p.pk for p in page])
         .annotate(row=Window(RowNumber(), partition_by=F("platform_id"), order_by=_GUIDE_ORDER))
         .filter(row__lte=HOME_GUIDES_PER_PLATFORM)
@@ -254,7 +267,7 @@ def platform(request, platform):
     """The platform's guides grouped by topic, a page of them at a time."""
     platform = get_object_or_404(Platform, slug=platform)
     by_topic = Case(*(When(topic=t, then=n) for n, t in enumerate(Guide.Topic.values)))
-    guides = _listed_guides().filter(platform=platform).order_by(by_topic, *_GUIDE_ORDER)
+    guides = _card_guides().filter(platform=platform).order_by(by_topic, *_GUIDE_ORDER)
     page = _page(request, guides, PLATFORM_GUIDES_PER_PAGE)
     language = get_language()
     context = {
