@@ -4,16 +4,18 @@ Not a test: it measures and prints. Builds the demo database and the 300-guide c
 `make bench` does (bench.prepare, SQLite in a temporary folder), then, for each database, in a
 fresh process with production settings and PAGE_CACHE=0, sends every page through Django's
 test client (after a warm-up that is not counted) and prints CPU ms per request (the best of
-the rounds: CPU time, so that other work on the machine disturbs the figures less) and the process's memory: resident now, peak resident, and the Python heap that
-tracemalloc sees (--tracemalloc; slows the requests, so timed figures are then left out).
-Last, unless --no-server, a gunicorn server as in production (bench.start) per database serves
-the same pages ROUNDS x REQUESTS times and the largest worker's RSS is printed.
+the rounds: CPU time, so that other work on the machine disturbs the figures less) and the
+process's memory: resident now, peak resident, and with --tracemalloc the Python heap and what
+still holds it (the tracing slows the requests down). Last, unless --no-server, gunicorn as in
+production (bench.start, 2 workers) serves the same pages to 16 concurrent clients per database,
+and the largest worker's resident memory after that is printed.
 
     .venv/bin/python bench/profile_catalogue.py                 # about 2 minutes
     .venv/bin/python bench/profile_catalogue.py --keep /tmp/cat # reuse the databases next time
-    .venv/bin/python bench/profile_catalogue.py --profile search-300  # pyinstrument, one page
-    .venv/bin/python bench/profile_catalogue.py --tracemalloc   # top allocations, 300 vs 3
+    .venv/bin/python bench/profile_catalogue.py --profile "search KI-300"  # pyinstrument
+    .venv/bin/python bench/profile_catalogue.py --tracemalloc --no-server
 
+Needs `make compilemessages` and collected static files (`make bench` collects them).
 --profile needs pyinstrument (`.venv/bin/pip install pyinstrument`, not in the locks).
 """
 
@@ -24,10 +26,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench import PORT, fetch, prepare, serving, start, stop, worker_rss_mb
-from stress import ROOT
+from bench import PORT, ROOT, fetch, prepare, serving, start, stop, worker_rss_mb
 
 PAGES = {
     "home": "/de/",
@@ -37,6 +39,7 @@ PAGES = {
     "search prefix": "/de/search/?q=d",
     "guide": "/de/linkedin/ai-training/",
 }
+CLIENTS = 16  # as make bench's wrk: concurrent requests are what a worker's memory must hold
 DATABASES = {"3": 0, "300": 300}  # label -> guides built (0: the demo content alone)
 
 
@@ -125,14 +128,16 @@ def child(env, args, extra=()):
 
 
 def server_rss(env, folder, args):
-    """The largest gunicorn worker's RSS after serving every page many times."""
+    """The largest gunicorn worker's RSS after 16 clients at once asked for every page."""
+    paths = list(PAGES.values()) * (args.rounds * args.requests)
     with open(folder / "profile-server.log", "a") as log:
         server = start(["config.wsgi"], env | {"PAGE_CACHE": "0"}, log, PORT)
         try:
             serving(server, log)
-            for _ in range(args.rounds * args.requests):
-                for path in PAGES.values():
-                    fetch(PORT, path)
+            with ThreadPoolExecutor(max_workers=CLIENTS) as clients:
+                statuses = set(clients.map(lambda path: fetch(PORT, path)[0], paths))
+            if statuses != {200}:
+                raise SystemExit(f"the server answered {statuses}")
             return max(worker_rss_mb(server))
         finally:
             stop(server)
