@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse, translate_url
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_from_request, override
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from .search import search_guides
 HOME_PLATFORMS_PER_PAGE = 10
 HOME_GUIDES_PER_PLATFORM = 6
 PLATFORM_GUIDES_PER_PAGE = 24
+MAX_PAGE_NUMBER = 10_000  # far past any list; keeps the database's OFFSET small
 _GUIDE_ORDER = ("position", "slug")
 _PUBLISHED = Q(guides__published_version__isnull=False)
 
@@ -43,6 +45,17 @@ def _page(request, objects, per_page):
         return Paginator(objects, per_page).page(request.GET.get("page", 1))
     except InvalidPage as error:
         raise Http404(_("There is no such page.")) from error
+
+
+def _page_number(request):
+    """The number `?page=` asks for, for a list that pages itself; 404 for anything else."""
+    try:
+        number = int(request.GET.get("page", 1))
+    except ValueError:
+        number = 0
+    if not 1 <= number <= MAX_PAGE_NUMBER:
+        raise Http404(_("There is no such page."))
+    return number
 
 
 def _listed_guides():
@@ -361,7 +374,17 @@ def compare(request, platform, slug):
 
 
 def search(request):
+    """The guides matching every word of `?q=`, best first, a page at a time."""
     query = request.GET.get("q", "").strip()[:100]
-    results, total = search_guides(query, get_language()) if query else ([], 0)
-    context = {"query": query, "results": results, "total": total}
+    try:
+        page = search_guides(query, get_language(), _page_number(request))
+    except InvalidPage as error:
+        raise Http404(_("There is no such page.")) from error
+    context = {
+        "query": query,
+        "page": page,
+        "results": page.object_list,
+        "total": page.paginator.count,
+        "page_query": urlencode({"q": query}) + "&",  # the pages' links keep the search
+    }
     return render(request, "guides/search.html", context)
