@@ -160,15 +160,14 @@ def _starts_with(word):
 
 
 def _rank(word):
-    """The best rank of one query word among a version's indexed words (0: not found)."""
-    title = Q(weight=Weight.TITLE)
+    """The best rank of one query word among a version's indexed words that start with it."""
+    whole, title = Q(word=word), Q(weight=Weight.TITLE)
     return Max(
         Case(
-            When(title & Q(word=word), then=Value(WHOLE_TITLE_WORD)),
-            When(title & _starts_with(word), then=Value(TITLE_WORD_START)),
-            When(Q(word=word), then=Value(WHOLE_WORD) + F("weight")),
-            When(_starts_with(word), then=Value(WORD_START) + F("weight")),
-            default=Value(0),
+            When(title & whole, then=Value(WHOLE_TITLE_WORD)),
+            When(title, then=Value(TITLE_WORD_START)),
+            When(whole, then=Value(WHOLE_WORD) + F("weight")),
+            default=Value(WORD_START) + F("weight"),
             output_field=IntegerField(),
         )
     )
