@@ -65,6 +65,8 @@ def measure(args):
         return profile(client, PAGES[args.profile_page], args)
     figures = {}
     for label, path in PAGES.items():
+        if args.pages and label not in args.pages:
+            continue
         rounds = []
         for _ in range(args.rounds):
             started = time.process_time()
@@ -116,7 +118,7 @@ def profile(client, path, args):
 
 def child(env, args, extra=()):
     command = [sys.executable, __file__, "--measure", "--requests", str(args.requests),
-               "--rounds", str(args.rounds), *extra]  # fmt: skip
+               "--rounds", str(args.rounds), "--pages", ",".join(args.pages), *extra]  # fmt: skip
     result = subprocess.run(
         command, cwd=ROOT, env=env | {"PAGE_CACHE": "0"}, capture_output=True, text=True
     )
@@ -174,7 +176,7 @@ def run(folder, args):
 def report(results, args):
     few, many = results["3"], results["300"]
     print(f"\n{'page':16} {'3 guides':>10} {'300 guides':>11} {'ratio':>6}   (CPU ms/request)")
-    for label in PAGES:
+    for label in few["ms"]:
         a, b = few["ms"][label], many["ms"][label]
         print(f"{label:16} {a:10.1f} {b:11.1f} {b / a:6.2f}")
     for name in ("rss_mb", "peak_rss_mb", "traced_mb", "traced_peak_mb", "worker_rss_mb"):
@@ -193,6 +195,8 @@ def main():
     parser.add_argument("--keep", type=Path, help="folder for the databases, kept for reuse")
     parser.add_argument("--requests", type=int, default=20, help="requests per round and page")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--pages", type=lambda value: value.split(",") if value else [],
+                        default=[], help="only these pages, e.g. 'home,search KI'")  # fmt: skip
     parser.add_argument("--tracemalloc", action="store_true")
     parser.add_argument("--no-server", action="store_true", help="skip the gunicorn RSS run")
     parser.add_argument("--profile", choices=[f"{p}-{n}" for p in PAGES for n in DATABASES])

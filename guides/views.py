@@ -1,6 +1,7 @@
 """The public reader site: guides by platform, a guide's steps, its history, search."""
 
 import functools
+import itertools
 
 import segno
 from django.conf import settings
@@ -20,7 +21,7 @@ from modeltranslation.utils import resolution_order
 
 from . import reading
 from .diff import compare_versions
-from .models import SOURCE_LANGUAGE, FormerAddress, Guide, GuideVersion, Platform, Step
+from .models import SOURCE_LANGUAGE, FormerAddress, Guide, GuideVersion, Platform, Region, Step
 from .search import search_guides
 
 # Small pages however many guides there are: the home page shows a few platforms with their
@@ -79,11 +80,28 @@ _CARD_FIELDS = (
 
 
 def _card_guides():
-    return _listed_guides().only(*_CARD_FIELDS)
+    # A list of regions per guide (to_attr): a related manager and queryset per guide cost more
+    # than the rest of the guide's row.
+    regions = Prefetch("regions", queryset=Region.objects.all(), to_attr="listed_regions")
+    return _listed_guides().only(*_CARD_FIELDS).prefetch_related(None).prefetch_related(regions)
 
 
 def _guide_items(guides, language):
-    return [{"guide": g, "text": reading.card_text(g.published_version, language)} for g in guides]
+    return [
+        {
+            "guide": g,
+            "text": reading.card_text(g.published_version, language),
+            "regions": g.listed_regions,
+        }
+        for g in guides
+    ]
+
+
+def _topic_groups(items):
+    """The items (in topic order) as (topic name, items) pairs, one per topic."""
+    names = dict(Guide.Topic.choices)
+    by_topic = itertools.groupby(items, key=lambda item: item["guide"].topic)
+    return [(names[topic], list(group)) for topic, group in by_topic]
 
 
 def _absolute_url(request, path):
@@ -286,7 +304,7 @@ def platform(request, platform):
     context = {
         "platform": platform,
         "description": reading.localized(platform, "description", language),
-        "items": _guide_items(page, language),
+        "topics": _topic_groups(_guide_items(page, language)),
         "page": page,
         "canonical": _paged(
             _canonical(request, language, "guides:platform", platform=platform.slug), page
