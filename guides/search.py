@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from django.core.paginator import EmptyPage, Page, Paginator
 from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, Max, Prefetch, Q, Value, When
-from django.utils.translation import gettext as _
 
 from . import reading
 from .models import Guide, GuideVersion, Platform, SearchWord, Step
@@ -239,7 +238,7 @@ def search_guides(query, language, number=1, per_page=RESULTS_PER_PAGE):
     if query_words:
         rows = _ranked_page(query_words, language, (number - 1) * per_page, per_page)
     if number > 1 and not rows:
-        raise EmptyPage(_("There is no such page."))
+        raise EmptyPage(f"Page {number} is past the last one.")
     total = rows[0][2] if rows else 0
     versions = _shown_versions([version_id for version_id, _score, _total in rows])
     results = []
@@ -247,4 +246,5 @@ def search_guides(query, language, number=1, per_page=RESULTS_PER_PAGE):
         if version := versions.get(version_id):  # unless republished in between
             text = reading.card_text(version, language)
             results.append(Result(version=version, text=text, score=score))
+    # The paginator only counts and numbers the pages: the page's rows are loaded already.
     return Page(results, number, Paginator(range(total), per_page))
