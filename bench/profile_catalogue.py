@@ -36,7 +36,8 @@ PAGES = {
     "platform": "/de/linkedin/",
     "search KI": "/de/search/?q=KI",
     "search no hit": "/de/search/?q=zzzz",
-    "search prefix": "/de/search/?q=d",
+    "search prefix": "/de/search/?q=ein",  # "ein", "eine", "einstellungen", ...
+    "search letter": "/de/search/?q=d",  # a fifth of all words start with it
     "guide": "/de/linkedin/ai-training/",
 }
 CLIENTS = 16  # as make bench's wrk: concurrent requests are what a worker's memory must hold
