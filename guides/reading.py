@@ -172,6 +172,22 @@ class GuideText:
         return [code for code in self.fallbacks if code != self.title.lang]
 
 
+@dataclass
+class CardText:
+    """What a list of guides shows of a version in one language."""
+
+    title: Text
+    summary: Text
+
+
+# The version's columns card_text reads: lists of guides load no others.
+CARD_FIELDS = [f"{name}_{code}" for name in ("title", "summary") for code in LANGUAGE_CODES]
+
+
+def card_text(version, language):
+    return CardText(localized(version, "title", language), localized(version, "summary", language))
+
+
 def guide_text(version, language, steps=()):
     names = [f.name for f in fields(GuideText) if f.name != "fallbacks"]
     texts = {name: localized(version, name, language) for name in names}

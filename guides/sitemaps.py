@@ -66,6 +66,8 @@ class GuideSitemap(ReaderSitemap):
         return (
             Guide.objects.published()
             .select_related("platform", "published_version")
+            # Only what an entry needs: every guide's texts in every language weigh megabytes.
+            .only("slug", "platform__slug", "published_version__published_at")
             .order_by("platform__position", "platform__name", "platform_id", "position", "slug")
         )
 

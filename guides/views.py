@@ -1,6 +1,7 @@
 """The public reader site: guides by platform, a guide's steps, its history, search."""
 
 import functools
+import itertools
 
 import segno
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse, translate_url
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_from_request, override
 from django.utils.translation import gettext as _
@@ -19,7 +21,7 @@ from modeltranslation.utils import resolution_order
 
 from . import reading
 from .diff import compare_versions
-from .models import SOURCE_LANGUAGE, FormerAddress, Guide, GuideVersion, Platform, Step
+from .models import SOURCE_LANGUAGE, FormerAddress, Guide, GuideVersion, Platform, Region, Step
 from .search import search_guides
 
 # Small pages however many guides there are: the home page shows a few platforms with their
@@ -27,6 +29,7 @@ from .search import search_guides
 HOME_PLATFORMS_PER_PAGE = 10
 HOME_GUIDES_PER_PLATFORM = 6
 PLATFORM_GUIDES_PER_PAGE = 24
+MAX_PAGE_NUMBER = 10_000  # far past any list; keeps the database's OFFSET small
 _GUIDE_ORDER = ("position", "slug")
 _PUBLISHED = Q(guides__published_version__isnull=False)
 
@@ -45,6 +48,17 @@ def _page(request, objects, per_page):
         raise Http404(_("There is no such page.")) from error
 
 
+def _page_number(request):
+    """The number `?page=` asks for, for a list that pages itself; 404 for anything else."""
+    try:
+        number = int(request.GET.get("page", 1))
+    except ValueError:
+        number = 0
+    if not 1 <= number <= MAX_PAGE_NUMBER:
+        raise Http404(_("There is no such page."))
+    return number
+
+
 def _listed_guides():
     """Published guides for lists, with what a list shows, in two queries."""
     return (
@@ -56,8 +70,38 @@ def _listed_guides():
     )
 
 
+# What a guide card shows (guides/includes/guide_card.html): lists load no other columns, so
+# that a page of cards costs the same whatever the versions' long texts.
+_CARD_FIELDS = (
+    *("slug", "topic", "position", "platform", "published_version", "platform__slug"),
+    *("published_version__minutes", "published_version__verified_on"),
+    *(f"published_version__{name}" for name in reading.CARD_FIELDS),
+)
+
+
+def _card_guides():
+    # A list of regions per guide (to_attr): a related manager and queryset per guide cost more
+    # than the rest of the guide's row.
+    regions = Prefetch("regions", queryset=Region.objects.all(), to_attr="listed_regions")
+    return _listed_guides().only(*_CARD_FIELDS).prefetch_related(None).prefetch_related(regions)
+
+
 def _guide_items(guides, language):
-    return [{"guide": g, "text": reading.guide_text(g.published_version, language)} for g in guides]
+    return [
+        {
+            "guide": g,
+            "text": reading.card_text(g.published_version, language),
+            "regions": g.listed_regions,
+        }
+        for g in guides
+    ]
+
+
+def _topic_groups(items):
+    """The items (in topic order) as (topic name, items) pairs, one per topic."""
+    names = dict(Guide.Topic.choices)
+    by_topic = itertools.groupby(items, key=lambda item: item["guide"].topic)
+    return [(names[topic], list(group)) for topic, group in by_topic]
 
 
 def _absolute_url(request, path):
@@ -236,7 +280,7 @@ def home(request):
     )
     page = _page(request, platforms, HOME_PLATFORMS_PER_PAGE)
     first_guides = (
-        _listed_guides()
+        _card_guides()
         .filter(platform__in=[p.pk for p in page])
         .annotate(row=Window(RowNumber(), partition_by=F("platform_id"), order_by=_GUIDE_ORDER))
         .filter(row__lte=HOME_GUIDES_PER_PLATFORM)
@@ -255,13 +299,13 @@ def platform(request, platform):
     """The platform's guides grouped by topic, a page of them at a time."""
     platform = get_object_or_404(Platform, slug=platform)
     by_topic = Case(*(When(topic=t, then=n) for n, t in enumerate(Guide.Topic.values)))
-    guides = _listed_guides().filter(platform=platform).order_by(by_topic, *_GUIDE_ORDER)
+    guides = _card_guides().filter(platform=platform).order_by(by_topic, *_GUIDE_ORDER)
     page = _page(request, guides, PLATFORM_GUIDES_PER_PAGE)
     language = get_language()
     context = {
         "platform": platform,
         "description": reading.localized(platform, "description", language),
-        "items": _guide_items(page, language),
+        "topics": _topic_groups(_guide_items(page, language)),
         "page": page,
         "canonical": _paged(
             _canonical(request, language, "guides:platform", platform=platform.slug), page
@@ -354,7 +398,17 @@ def compare(request, platform, slug):
 
 
 def search(request):
+    """The guides matching every word of `?q=`, best first, a page at a time."""
     query = request.GET.get("q", "").strip()[:100]
-    results, total = search_guides(query, get_language()) if query else ([], 0)
-    context = {"query": query, "results": results, "total": total}
+    try:
+        page = search_guides(query, get_language(), _page_number(request))
+    except InvalidPage as error:
+        raise Http404(_("There is no such page.")) from error
+    context = {
+        "query": query,
+        "page": page,
+        "results": page.object_list,
+        "total": page.paginator.count,
+        "page_query": urlencode({"q": query}) + "&",  # the pages' links keep the search
+    }
     return render(request, "guides/search.html", context)
