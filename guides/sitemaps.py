@@ -67,7 +67,12 @@ class GuideSitemap(ReaderSitemap):
             Guide.objects.published()
             .select_related("platform", "published_version")
             # Only what an entry needs: every guide's texts in every language weigh megabytes.
-            .only("slug", "platform__slug", "published_version__published_at")
+            .only(
+                "slug",
+                "platform__slug",
+                "published_version__published_at",
+                *(f"published_version__title_{code}" for code, _name in settings.LANGUAGES),
+            )
             .order_by("platform__position", "platform__name", "platform_id", "position", "slug")
         )
 
