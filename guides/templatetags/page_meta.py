@@ -2,8 +2,8 @@
 
 from django import template
 from django.conf import settings
-from django.urls import Resolver404, resolve, reverse
-from django.utils.translation import override
+
+from .reader import page_paths
 
 register = template.Library()
 
@@ -32,16 +32,9 @@ def language_alternates(context):
     outside the language prefix (the admin, errors without a match) get none.
     """
     request = context.get("request")
-    try:
-        match = resolve(request.path_info) if request else None
-    except Resolver404:
-        match = None
-    if match is None or match.namespace in ("", "admin"):
+    paths = page_paths(request) if request else None
+    if paths is None:
         return []
-    links = []
-    for code, _name in settings.LANGUAGES:
-        with override(code):
-            path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
-        links.append((code, absolute(request, path)))
+    links = [(code, absolute(request, path)) for code, path in paths.items()]
     default = dict(links)[settings.LANGUAGE_CODE]
     return [*links, ("x-default", default)]
