@@ -10,6 +10,7 @@ from django.db.models import Case, Count, F, Prefetch, Q, When, Window, prefetch
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse, translate_url
 from django.utils.safestring import mark_safe
@@ -17,7 +18,7 @@ from django.utils.translation import get_language, get_language_from_request, ov
 from django.utils.translation import gettext as _
 from modeltranslation.utils import resolution_order
 
-from . import reading
+from . import fragments, reading
 from .diff import compare_versions
 from .models import SOURCE_LANGUAGE, FormerAddress, Guide, GuideVersion, Platform, Step
 from .search import search_guides
@@ -93,32 +94,69 @@ def _labels_language(request, language):
 def _original_url(request, version, language):
     """The German page, when the reader's translation is outdated; else "".
 
-    The cached page stays right: a stamp is a write readers see (guides/caching.py).
+    Confirming a translation changes no version, so this is kept only until the next write
+    readers see (a stamp is one, guides/caching.py).
     """
-    if language == SOURCE_LANGUAGE or not version.is_outdated_in(language):
+    if language == SOURCE_LANGUAGE:
         return ""
-    return translate_url(request.get_full_path(), SOURCE_LANGUAGE)
+    parts = [version.pk, language]
+    outdated = fragments.until_content_changes(
+        "outdated", parts, lambda: version.is_outdated_in(language)
+    )
+    return translate_url(request.get_full_path(), SOURCE_LANGUAGE) if outdated else ""
 
 
-def _render_version(request, version, guide, *, preview=False):
-    """The guide page for `version`: current, archived or a staff preview of a draft."""
+def _version_parts(version, guide, language, labels, preview):
+    """What the page shows of the version's steps and sources, as plain values that can be kept:
+    the step lists' HTML and what the rest of the page needs to know about the steps."""
     prefetch_related_objects([version], _steps_prefetch(), "sources")
-    language = get_language()
-    labels = _labels_language(request, language)
     label_languages = reading.label_languages(version)
     devices = reading.device_steps(version.steps.all(), language, labels)
     all_steps = [view for device in devices for view in device.steps]
-    canonical = _absolute_url(request, guide.get_absolute_url())
-    text = reading.guide_text(version, language, all_steps)
-    context = {
+    is_archived = version.status == GuideVersion.Status.ARCHIVED
+    steps_context = {
         "guide": guide,
-        "version": version,
-        "text": text,
         "devices": devices,
+        "is_preview": preview,
+        "is_archived": is_archived,
+    }
+    return {
+        "steps_html": render_to_string("guides/includes/steps.html", steps_context),
+        "devices": [device.device for device in devices],
         # The language the labels are really shown in, after fallback (marked in the choice).
         "labels": next((c for c in resolution_order(labels) if c in label_languages), labels),
         "label_languages": label_languages,
         "labels_quoted": any(view.quotes_labels for view in all_steps),
+        "step_languages": [view.instruction.lang for view in all_steps],
+        "sources": [{"url": s.url, "title": s.title} for s in version.sources.all()],
+    }
+
+
+def _kept_version_parts(version, guide, language, labels, preview=False):
+    # The step lists link to the guide's report form, under the guide's current address.
+    parts = [language, labels, guide.platform.slug, guide.slug, settings.MEDIA_URL]
+    return fragments.for_version(
+        version, parts, lambda: _version_parts(version, guide, language, labels, preview)
+    )
+
+
+def _render_version(request, version, guide, *, preview=False):
+    """The guide page for `version`: current, archived or a staff preview of a draft."""
+    language = get_language()
+    labels = _labels_language(request, language)
+    parts = _kept_version_parts(version, guide, language, labels, preview)
+    canonical = _absolute_url(request, guide.get_absolute_url())
+    text = reading.guide_text(version, language, parts["step_languages"])
+    context = {
+        "guide": guide,
+        "version": version,
+        "text": text,
+        "steps_html": mark_safe(parts["steps_html"]),  # rendered by the template engine
+        "devices": parts["devices"],
+        "labels": parts["labels"],
+        "label_languages": parts["label_languages"],
+        "labels_quoted": parts["labels_quoted"],
+        "sources": parts["sources"],
         "is_preview": preview,
         "is_archived": version.status == GuideVersion.Status.ARCHIVED,
         "is_stale": version.status == GuideVersion.Status.PUBLISHED and version.is_stale(),
@@ -134,6 +172,16 @@ def _render_version(request, version, guide, *, preview=False):
         kwargs = {"platform": guide.platform.slug, "slug": guide.slug}
         context["canonical"] = _canonical(request, text.title.lang, "guides:guide", **kwargs)
     return render(request, "guides/guide.html", context)
+
+
+def _published_guide(platform, slug):
+    """The published guide at this address with its version, platform and regions; kept until
+    the next write readers see."""
+    return fragments.until_content_changes(
+        "guide",
+        [platform, slug],
+        lambda: get_object_or_404(_listed_guides(), platform__slug=platform, slug=slug),
+    )
 
 
 def _public_version(platform, slug, number):
@@ -271,7 +319,7 @@ def platform(request, platform):
 
 @follows_former_slugs
 def guide(request, platform, slug):
-    guide = get_object_or_404(_listed_guides(), platform__slug=platform, slug=slug)
+    guide = _published_guide(platform, slug)
     return _render_version(request, guide.published_version, guide)
 
 
@@ -288,7 +336,7 @@ def embed(request, platform, slug):
     """The steps of a guide for an organisation's intranet page: no site chrome, its branding."""
     if not settings.EMBED_FRAME_ANCESTORS:
         raise Http404(_("This site offers no embeddable guides."))
-    guide = get_object_or_404(_listed_guides(), platform__slug=platform, slug=slug)
+    guide = _published_guide(platform, slug)
     version = guide.published_version
     prefetch_related_objects([version], _steps_prefetch())
     language = get_language()

@@ -10,6 +10,7 @@ from functools import cache
 from itertools import count
 
 from django.contrib.auth.models import Group, User
+from django.core.cache import caches
 from django.test import override_settings
 from PIL import Image, PngImagePlugin
 
@@ -140,6 +141,12 @@ def bad_image_files():
         ("just over the pixel limit", "schalter.png", huge_png(8000, 5001), "more pixels than"),
         ("over the byte limit", "schalter.png", too_large, "images may have at most 10.0"),
     ]
+
+
+def forget_kept_parts():
+    """Empty the fragment cache (guides/fragments.py): the next page is rendered as the first one
+    after a deploy, from the database alone."""
+    caches["fragments"].clear()
 
 
 def make_user(username=None, groups=(), **fields):
