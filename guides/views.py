@@ -106,35 +106,49 @@ def _original_url(request, version, language):
     return translate_url(request.get_full_path(), SOURCE_LANGUAGE) if outdated else ""
 
 
+# The parts of the guide page that only the version decides, rendered once and kept.
+KEPT_TEMPLATES = {
+    "intro": "guides/includes/version_intro.html",
+    "notes": "guides/includes/version_notes.html",
+    "steps": "guides/includes/steps.html",
+    "end": "guides/includes/version_end.html",
+}
+
+
 def _version_parts(version, guide, language, labels, preview):
-    """What the page shows of the version's steps and sources, as plain values that can be kept:
-    the step lists' HTML and what the rest of the page needs to know about the steps."""
+    """The parts of the page that only the version decides, as HTML, and what the rest of the
+    page needs to know of the steps: plain values, so that they can be kept."""
     prefetch_related_objects([version], _steps_prefetch(), "sources")
     label_languages = reading.label_languages(version)
     devices = reading.device_steps(version.steps.all(), language, labels)
     all_steps = [view for device in devices for view in device.steps]
-    is_archived = version.status == GuideVersion.Status.ARCHIVED
-    steps_context = {
+    step_languages = [view.instruction.lang for view in all_steps]
+    context = {
+        "LANGUAGE_CODE": language,
         "guide": guide,
+        "version": version,
+        "text": reading.guide_text(version, language, step_languages),
         "devices": devices,
-        "is_preview": preview,
-        "is_archived": is_archived,
-    }
-    return {
-        "steps_html": render_to_string("guides/includes/steps.html", steps_context),
-        "devices": [device.device for device in devices],
         # The language the labels are really shown in, after fallback (marked in the choice).
         "labels": next((c for c in resolution_order(labels) if c in label_languages), labels),
         "label_languages": label_languages,
+        "is_preview": preview,
+        "is_archived": version.status == GuideVersion.Status.ARCHIVED,
+    }
+    return {
+        "html": {part: render_to_string(name, context) for part, name in KEPT_TEMPLATES.items()},
+        "labels": context["labels"],
+        "label_languages": label_languages,
         "labels_quoted": any(view.quotes_labels for view in all_steps),
-        "step_languages": [view.instruction.lang for view in all_steps],
-        "sources": [{"url": s.url, "title": s.title} for s in version.sources.all()],
+        "step_languages": step_languages,
     }
 
 
 def _kept_version_parts(version, guide, language, labels, preview=False):
-    # The step lists link to the guide's report form, under the guide's current address.
-    parts = [language, labels, guide.platform.slug, guide.slug, settings.MEDIA_URL]
+    # The parts link to the guide's history and report form under the guide's current address,
+    # and name the platform.
+    platform = guide.platform
+    parts = [language, labels, platform.slug, platform.name, guide.slug, settings.MEDIA_URL]
     return fragments.for_version(
         version, parts, lambda: _version_parts(version, guide, language, labels, preview)
     )
@@ -151,12 +165,11 @@ def _render_version(request, version, guide, *, preview=False):
         "guide": guide,
         "version": version,
         "text": text,
-        "steps_html": mark_safe(parts["steps_html"]),  # rendered by the template engine
-        "devices": parts["devices"],
+        # Rendered by the template engine, escaped there.
+        "kept": {part: mark_safe(html) for part, html in parts["html"].items()},
         "labels": parts["labels"],
         "label_languages": parts["label_languages"],
         "labels_quoted": parts["labels_quoted"],
-        "sources": parts["sources"],
         "is_preview": preview,
         "is_archived": version.status == GuideVersion.Status.ARCHIVED,
         "is_stale": version.status == GuideVersion.Status.PUBLISHED and version.is_stale(),
