@@ -36,7 +36,7 @@ def _bump_parts():
     _cache().set(PARTS_TOKEN_KEY, secrets.token_hex(8), None)
 
 
-def parts_changed(**kwargs):
+def parts_changed():
     """Makes every kept version part fresh: a published step or a screenshot changed."""
     _bump_parts()
     # Again on commit: a part rendered from the old rows meanwhile must not stay kept.
@@ -52,12 +52,20 @@ def _parts_token():
     return token
 
 
+def _on_screenshot_write(sender, created=False, **kwargs):
+    # A new screenshot is in no published version yet.
+    if not created:
+        parts_changed()
+
+
 def watch_screenshots():
     """Connects the parts token to the screenshots' writes (called once from GuidesConfig.ready)."""
     from .models import Screenshot
 
     for signal in (post_save, post_delete):
-        signal.connect(parts_changed, sender=Screenshot, dispatch_uid=f"fragments-{id(signal)}")
+        signal.connect(
+            _on_screenshot_write, sender=Screenshot, dispatch_uid=f"fragments-{id(signal)}"
+        )
 
 
 def _key(kind, parts):
