@@ -220,10 +220,22 @@ CACHES = {
         "LOCATION": str(DATA_DIR / "page-cache"),
         "OPTIONS": {"MAX_ENTRIES": 5000},
     },
+    # Parts of reader pages (guides/fragments.py): what a published version renders, kept for
+    # good, and lookups kept until the next write readers see. A week: unread entries go.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "fragment-cache"),
+        "TIMEOUT": 7 * 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
 if REDIS_URL:
     redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    CACHES = {"default": redis, "pages": {**redis, "KEY_PREFIX": "pages"}}
+    CACHES = {
+        "default": redis,
+        "pages": {**redis, "KEY_PREFIX": "pages"},
+        "fragments": {**redis, "KEY_PREFIX": "fragments", "TIMEOUT": 7 * 24 * 60 * 60},
+    }
 # Whole-page cache of anonymous reader pages; off to measure or debug the rendering itself.
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 # How long a proxy or browser may keep a reader page without asking again (seconds).

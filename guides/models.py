@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import resolution_order
 
-from . import caching, images, texts
+from . import caching, fragments, images, texts
 from .slugs import reserved_platform_slugs
 
 # Bounds that are the same on every database (SQLite stores any 64-bit integer, PostgreSQL's
@@ -1063,8 +1063,10 @@ class Step(DraftPart):
             Step.objects.filter(pk=self.pk).update(
                 verified_on=self.verified_on, verified_device=device, verified_by=by
             )
-            # update() sends no signal; readers see the step's check on the guide page.
+            # update() sends no signal; readers see the step's check on the guide page, whose
+            # step lists are kept even for a published version (guides/fragments.py).
             caching.content_changed()
+            fragments.parts_changed()
 
     @classmethod
     def normalize_menu_path(cls, path):

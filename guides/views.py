@@ -11,6 +11,7 @@ from django.db.models import Case, Count, F, Prefetch, Q, When, Window, prefetch
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse, translate_url
 from django.utils.http import urlencode
@@ -19,7 +20,7 @@ from django.utils.translation import get_language, get_language_from_request, ov
 from django.utils.translation import gettext as _
 from modeltranslation.utils import resolution_order
 
-from . import reading
+from . import fragments, reading
 from .diff import compare_versions
 from .models import SOURCE_LANGUAGE, FormerAddress, Guide, GuideVersion, Platform, Region, Step
 from .search import search_guides
@@ -137,32 +138,82 @@ def _labels_language(request, language):
 def _original_url(request, version, language):
     """The German page, when the reader's translation is outdated; else "".
 
-    The cached page stays right: a stamp is a write readers see (guides/caching.py).
+    Confirming a translation changes no version, so this is kept only until the next write
+    readers see (a stamp is one, guides/caching.py).
     """
-    if language == SOURCE_LANGUAGE or not version.is_outdated_in(language):
+    if language == SOURCE_LANGUAGE:
         return ""
-    return translate_url(request.get_full_path(), SOURCE_LANGUAGE)
+    parts = [version.pk, language]
+    outdated = fragments.until_content_changes(
+        "outdated", parts, lambda: version.is_outdated_in(language)
+    )
+    return translate_url(request.get_full_path(), SOURCE_LANGUAGE) if outdated else ""
 
 
-def _render_version(request, version, guide, *, preview=False):
-    """The guide page for `version`: current, archived or a staff preview of a draft."""
+# The parts of the guide page that only the version decides, rendered once and kept.
+KEPT_TEMPLATES = {
+    "intro": "guides/includes/version_intro.html",
+    "notes": "guides/includes/version_notes.html",
+    "steps": "guides/includes/steps.html",
+    "end": "guides/includes/version_end.html",
+}
+
+
+def _version_parts(version, guide, language, labels, preview):
+    """The parts of the page that only the version decides, as HTML, and what the rest of the
+    page needs to know of the steps: plain values, so that they can be kept."""
     prefetch_related_objects([version], _steps_prefetch(), "sources")
-    language = get_language()
-    labels = _labels_language(request, language)
     label_languages = reading.label_languages(version)
     devices = reading.device_steps(version.steps.all(), language, labels)
     all_steps = [view for device in devices for view in device.steps]
-    canonical = _absolute_url(request, guide.get_absolute_url())
-    text = reading.guide_text(version, language, all_steps)
+    step_languages = [view.instruction.lang for view in all_steps]
     context = {
+        "LANGUAGE_CODE": language,
         "guide": guide,
         "version": version,
-        "text": text,
+        "text": reading.guide_text(version, language, step_languages),
         "devices": devices,
         # The language the labels are really shown in, after fallback (marked in the choice).
         "labels": next((c for c in resolution_order(labels) if c in label_languages), labels),
         "label_languages": label_languages,
+        "is_preview": preview,
+        "is_archived": version.status == GuideVersion.Status.ARCHIVED,
+    }
+    return {
+        "html": {part: render_to_string(name, context) for part, name in KEPT_TEMPLATES.items()},
+        "labels": context["labels"],
+        "label_languages": label_languages,
         "labels_quoted": any(view.quotes_labels for view in all_steps),
+        "step_languages": step_languages,
+    }
+
+
+def _kept_version_parts(version, guide, language, labels, preview=False):
+    # The parts link to the guide's history and report form under the guide's current address,
+    # and name the platform.
+    platform = guide.platform
+    parts = [language, labels, platform.slug, platform.name, guide.slug, settings.MEDIA_URL]
+    return fragments.for_version(
+        version, parts, lambda: _version_parts(version, guide, language, labels, preview)
+    )
+
+
+def _render_version(request, version, guide, *, preview=False):
+    """The guide page for `version`: current, archived or a staff preview of a draft."""
+    language = get_language()
+    labels = _labels_language(request, language)
+    parts = _kept_version_parts(version, guide, language, labels, preview)
+    canonical = _absolute_url(request, guide.get_absolute_url())
+    text = reading.guide_text(version, language, parts["step_languages"])
+    context = {
+        "guide": guide,
+        "version": version,
+        "text": text,
+        # Rendered by the template engine, escaped there.
+        "kept": {part: mark_safe(html) for part, html in parts["html"].items()},
+        "labels": parts["labels"],
+        "label_languages": parts["label_languages"],
+        "labels_quoted": parts["labels_quoted"],
         "is_preview": preview,
         "is_archived": version.status == GuideVersion.Status.ARCHIVED,
         "is_stale": version.status == GuideVersion.Status.PUBLISHED and version.is_stale(),
@@ -179,6 +230,16 @@ def _render_version(request, version, guide, *, preview=False):
         context["canonical"] = _canonical(request, text.title.lang, "guides:guide", **kwargs)
         context["indexed_languages"] = version.indexed_languages()
     return render(request, "guides/guide.html", context)
+
+
+def _published_guide(platform, slug):
+    """The published guide at this address with its version, platform and regions; kept until
+    the next write readers see."""
+    return fragments.until_content_changes(
+        "guide",
+        [platform, slug],
+        lambda: get_object_or_404(_listed_guides(), platform__slug=platform, slug=slug),
+    )
 
 
 def _public_version(platform, slug, number):
@@ -316,7 +377,7 @@ def platform(request, platform):
 
 @follows_former_slugs
 def guide(request, platform, slug):
-    guide = get_object_or_404(_listed_guides(), platform__slug=platform, slug=slug)
+    guide = _published_guide(platform, slug)
     return _render_version(request, guide.published_version, guide)
 
 
@@ -333,7 +394,7 @@ def embed(request, platform, slug):
     """The steps of a guide for an organisation's intranet page: no site chrome, its branding."""
     if not settings.EMBED_FRAME_ANCESTORS:
         raise Http404(_("This site offers no embeddable guides."))
-    guide = get_object_or_404(_listed_guides(), platform__slug=platform, slug=slug)
+    guide = _published_guide(platform, slug)
     version = guide.published_version
     prefetch_related_objects([version], _steps_prefetch())
     language = get_language()

@@ -11,6 +11,7 @@ from functools import cache
 from itertools import count
 
 from django.contrib.auth.models import Group, User
+from django.core.cache import caches
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import RequestFactory, override_settings
@@ -143,6 +144,12 @@ def bad_image_files():
         ("just over the pixel limit", "schalter.png", huge_png(8000, 5001), "more pixels than"),
         ("over the byte limit", "schalter.png", too_large, "images may have at most 10.0"),
     ]
+
+
+def forget_kept_parts():
+    """Empty the fragment cache (guides/fragments.py): the next page is rendered as the first one
+    after a deploy, from the database alone."""
+    caches["fragments"].clear()
 
 
 def make_user(username=None, groups=(), **fields):

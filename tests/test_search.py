@@ -7,7 +7,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from guides.models import SearchWord, Source
-from tests.helpers import add_step, make_guide, make_platform, published_copies
+from tests.helpers import add_step, forget_kept_parts, make_guide, make_platform, published_copies
 
 # The search view's queries, whatever the number of guides: branding, then finding and ranking
 # the versions in one query and loading the shown ones in another.
@@ -188,6 +188,7 @@ class SearchTests(TestCase):
 
 
 def _search_queries(test, url):
+    forget_kept_parts()  # the site settings, kept once read
     with CaptureQueriesContext(connection) as queries:
         response = test.client.get(url)
     test.assertEqual(response.status_code, 200)

@@ -2,8 +2,8 @@
 
 from django import template
 from django.conf import settings
-from django.urls import Resolver404, resolve, reverse
-from django.utils.translation import override
+
+from .reader import page_paths
 
 register = template.Library()
 
@@ -34,17 +34,10 @@ def language_alternates(context):
     without a match) get none.
     """
     request = context.get("request")
-    try:
-        match = resolve(request.path_info) if request else None
-    except Resolver404:
-        match = None
-    if match is None or match.namespace in ("", "admin"):
+    paths = page_paths(request) if request else None
+    if paths is None:
         return []
-    languages = context.get("indexed_languages") or [code for code, _name in settings.LANGUAGES]
-    links = []
-    for code in languages:
-        with override(code):
-            path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
-        links.append((code, absolute(request, path)))
+    languages = context.get("indexed_languages") or paths
+    links = [(code, absolute(request, paths[code])) for code in languages]
     default = dict(links).get(settings.LANGUAGE_CODE, links[0][1])
     return [*links, ("x-default", default)]
