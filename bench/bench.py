@@ -9,11 +9,11 @@ one after the other: demo with the page cache, demo with PAGE_CACHE=0, catalogue
 PAGE_CACHE=0. The guide page's HTML, saved as a file, is served meanwhile by WhiteNoise under the
 same gunicorn settings on BENCH_STATIC_PORT (default 8114).
 
-wrk runs BENCH_SECONDS (default 5) at 16 and at 64 connections against each page, the set-ups
+wrk runs BENCH_SECONDS (default 10) at 16 and at 64 connections against each page, the set-ups
 alternating, BENCH_ROUNDS (default 3) rounds; the best round counts. Prints requests/s, p50/p99,
 errors, ratio to the static file, queries per page, gzip weight and the workers' RSS after load,
 and writes the figures to BENCH_JSON (default bench-results.json in the working directory).
-About 9 minutes; `--quick` is a smoke run of about 4 minutes (one round, 2 s, 16 connections,
+About 16 minutes; `--quick` is a smoke run of about 4 minutes (one round, 2 s, 16 connections,
 30 guides in the catalogue).
 """
 
@@ -339,7 +339,7 @@ def main():
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: install the Debian package wrk (make bench does)")
     args.rounds = 1 if args.quick else int(os.environ.get("BENCH_ROUNDS") or 3)
-    args.seconds = 2 if args.quick else int(os.environ.get("BENCH_SECONDS") or 5)
+    args.seconds = 2 if args.quick else int(os.environ.get("BENCH_SECONDS") or 10)
     args.guides = 30 if args.quick else 300
     args.load_before = os.getloadavg()
     concurrencies = (16,) if args.quick else (16, 64)

@@ -13,7 +13,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from guides import reading
+from guides import fragments, reading
 from guides.images import clean_image
 from guides.models import StoredTexts
 
@@ -150,10 +150,18 @@ class SiteSettings(StoredTexts):
 
     @classmethod
     def for_request(cls, request, legal_texts=False):
-        """current(), read once per request on first use: the next request sees any change."""
+        """current(), read once per request on first use: the next request sees any change.
+
+        Without the legal texts (every page's header and footer) kept until the next write
+        readers see, which a change of the settings is.
+        """
         site = getattr(request, "_site_settings", None)
         if site is None or (legal_texts and site.get_deferred_fields()):
-            site = request._site_settings = cls.current(legal_texts)
+            if legal_texts:
+                site = cls.current(legal_texts)
+            else:
+                site = fragments.until_content_changes("branding", [], cls.current)
+            request._site_settings = site
         return site
 
     def store_logo(self, data):

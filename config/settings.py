@@ -148,8 +148,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.HealthCheckMiddleware",
-    # Cached reader pages are answered here, before sessions, locale, CSRF and the view.
-    "guides.caching.EarlyPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -202,7 +200,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # A connection lasts one request, so SQLite's page cache (2 MB by default, one per
+        # concurrent request) is hardly reused and only holds memory: 256 kB is enough.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-256;"
+        ),
     }
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 
@@ -218,15 +220,29 @@ CACHES = {
         "LOCATION": str(DATA_DIR / "page-cache"),
         "OPTIONS": {"MAX_ENTRIES": 5000},
     },
+    # Parts of reader pages (guides/fragments.py): what a published version renders, kept for
+    # good, and lookups kept until the next write readers see. A week: unread entries go.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "fragment-cache"),
+        "TIMEOUT": 7 * 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
 if REDIS_URL:
     redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    CACHES = {"default": redis, "pages": {**redis, "KEY_PREFIX": "pages"}}
+    CACHES = {
+        "default": redis,
+        "pages": {**redis, "KEY_PREFIX": "pages"},
+        "fragments": {**redis, "KEY_PREFIX": "fragments", "TIMEOUT": 7 * 24 * 60 * 60},
+    }
 # Whole-page cache of anonymous reader pages; off to measure or debug the rendering itself.
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 # How long a proxy or browser may keep a reader page without asking again (seconds).
 PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)
 PAGE_CACHE_TIMEOUT = 24 * 60 * 60
+# Finished pages each worker process keeps in memory (guides.caching.EarlyAnswer).
+PAGE_CACHE_MEMORY_BYTES = env_int("PAGE_CACHE_MEMORY_BYTES", 8 * 1024 * 1024)
 
 AUTHENTICATION_BACKENDS = [
     # django-axes refuses a locked-out login before the password is even checked.

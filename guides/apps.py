@@ -9,6 +9,7 @@ class GuidesConfig(AppConfig):
 
     def ready(self):
         from .caching import watch_writes
+        from .fragments import watch_screenshots
         from .groups import ensure_groups
         from .search import index_if_empty
 
@@ -18,3 +19,4 @@ class GuidesConfig(AppConfig):
         # An upgrade from a release without the search index fills it once, by itself.
         post_migrate.connect(index_if_empty, sender=self)
         watch_writes()
+        watch_screenshots()

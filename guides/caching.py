@@ -9,10 +9,12 @@ The key also holds the build (a fingerprint of the code, templates, catalogues a
 so a deploy does not serve pages rendered by the old code.
 """
 
+import collections
 import functools
 import gzip
 import hashlib
 import secrets
+import threading
 from pathlib import Path
 
 from django.conf import settings
@@ -20,10 +22,11 @@ from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.http.cookie import parse_cookie
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.http import http_date
-from django.utils.translation import get_language, get_language_from_path, get_language_from_request
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
+from django.utils.translation import get_language, get_language_from_path
 
 TOKEN_KEY = "content-token"
 
@@ -199,75 +202,163 @@ def cache_page(view):
 
 
 def _marked(response, entry):
-    # Tells EarlyPageCacheMiddleware that this page may be answered early next time.
-    response.page_entry = (entry, get_language())
+    # Tells EarlyAnswer (the WSGI layer outside Django) that this page may be answered early.
+    response.page_entry = entry
     return response
 
 
-# Set again on every answer by _from_entry or by the middleware outside the early cache.
-NOT_KEPT_HEADERS = {
-    "content-length", "content-encoding", "etag", "last-modified", "cache-control", "vary",
-}  # fmt: skip
+class EarlyAnswer:
+    """WSGI middleware: answers a repeat request for a cached reader page before Django runs.
 
-
-# What a view may set on its response for the middleware outside the early cache to read
-# (the embed's own CSP and its X-Frame-Options exemption): kept with the page.
-KEPT_ATTRIBUTES = ("_csp_config", "_csp_ro_config", "xframe_options_exempt")
-
-
-class EarlyPageCacheMiddleware:
-    """Answers a repeat request for a cached reader page before the rest of Django runs.
-
-    Sits after the middleware that sets security headers (so an early answer gets them too) and
-    before sessions, locale, CSRF, authentication and URL resolving. It keeps the page that
-    `cache_page` rendered with the headers the inner middleware added (Content-Language,
-    Vary), under a key of the same parts as the page's own key.
+    Wraps Django's WSGI application (config/wsgi.py). It keeps each page that `cache_page`
+    rendered as the finished response, security headers included, in two places: the shared
+    "pages" cache, so that every worker and container can answer it, and a small copy in this
+    process's memory, so that a hit costs one read of the content token. Both are keyed by
+    everything the page depends on that the request carries (scheme, host, path, query, and the
+    language cookie and Accept-Language for a path without a language prefix), today's date,
+    the build and the content token: a publish anywhere is seen on the very next request.
+    A request with a session cookie, or other than GET or HEAD, passes straight to Django.
     """
 
-    def __init__(self, get_response):
-        self.get_response = get_response
+    def __init__(self, application):
+        self.application = application
+        self.kept = _KeptInMemory(settings.PAGE_CACHE_MEMORY_BYTES)
+        if settings.PAGE_CACHE:
+            build_id()  # at start-up, not on a reader's first request
 
-    def __call__(self, request):
-        key = _early_key(request) if _cacheable(request) else None
-        if key is not None:
-            kept = _cache().get(key)
-            if kept is not None:
-                entry, headers, vary, attributes = kept
-                response = _from_entry(request, entry)
-                for name, value in headers:
-                    response[name] = value
-                for name, value in attributes.items():
-                    setattr(response, name, value)
-                patch_vary_headers(response, vary)
-                return response
-        response = self.get_response(request)
-        marked = getattr(response, "page_entry", None)
-        if key is not None and marked is not None and marked[1] == _request_language(request):
-            headers = [
-                (name, value)
-                for name, value in response.items()
-                if name.lower() not in NOT_KEPT_HEADERS
-            ]
-            vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
-            attributes = {
-                name: getattr(response, name) for name in KEPT_ATTRIBUTES if hasattr(response, name)
-            }
-            kept = (marked[0], headers, vary, attributes)
-            _cache().set(key, kept, settings.PAGE_CACHE_TIMEOUT)
+    def __call__(self, environ, start_response):
+        key = _environ_key(environ)
+        if key is None:
+            return self.application(environ, start_response)
+        token = _token()
+        page = self.kept.get(key, token)
+        if page is None:
+            page = _cache().get(_shared_key(key, token))
+            if page is not None:
+                self.kept.put(key, token, page)
+        if page is not None:
+            return page.answer(environ, start_response)
+
+        captured = []
+
+        def capturing_start_response(status, headers, exc_info=None):
+            captured[:] = [status, headers]
+            return start_response(status, headers, exc_info)
+
+        response = self.application(environ, capturing_start_response)
+        entry = getattr(response, "page_entry", None)
+        if entry is not None and captured and captured[0].startswith("200 "):
+            page = _FinishedPage.of(entry, captured[1])
+            if page is not None:
+                _cache().set(_shared_key(key, token), page, settings.PAGE_CACHE_TIMEOUT)
+                self.kept.put(key, token, page)
         return response
 
 
-def _request_language(request):
-    # The language LocaleMiddleware will choose: the path's prefix, else the request's.
-    return get_language_from_path(request.path_info) or get_language_from_request(request)
+def _environ_key(environ):
+    if not settings.PAGE_CACHE or environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+        return None
+    cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
+    if settings.SESSION_COOKIE_NAME in cookies:
+        return None
+    if "HTTP_IF_MATCH" in environ or "HTTP_IF_UNMODIFIED_SINCE" in environ:
+        return None  # rare; Django answers those preconditions
+    path = environ.get("PATH_INFO", "")
+    # Raw values: a request Django would treat alike but spells differently only costs a miss.
+    parts = [environ.get(name, "") for name in ENVIRON_KEY_PARTS]
+    if get_language_from_path(path) is None:
+        language_cookie = cookies.get(settings.LANGUAGE_COOKIE_NAME, "")
+        parts += [language_cookie, environ.get("HTTP_ACCEPT_LANGUAGE", "")]
+    parts += [str(timezone.localdate()), build_id()]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def _early_key(request):
-    parts = [
-        request.build_absolute_uri(),
-        _request_language(request),
-        str(timezone.localdate()),
-        build_id(),
-        _token(),
-    ]
-    return "early:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+# What decides the absolute address a page is rendered for (see `_key`).
+ENVIRON_KEY_PARTS = (
+    "wsgi.url_scheme", "HTTP_X_FORWARDED_PROTO", "HTTP_HOST", "HTTP_X_FORWARDED_HOST",
+    "SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING",
+)  # fmt: skip
+
+
+def _shared_key(key, token):
+    return f"early:{key}:{token}"
+
+
+# Set on each answer: they depend on the encoding chosen for the request.
+PER_ANSWER_HEADERS = {"content-length", "content-encoding"}
+
+
+class _FinishedPage:
+    """A reader page as Django sent it, in both encodings, ready to be sent again."""
+
+    def __init__(self, headers, content, compressed, etag, modified):
+        self.headers = headers
+        self.content = content
+        self.compressed = compressed
+        self.etag = etag
+        self.modified = modified
+
+    @classmethod
+    def of(cls, entry, headers):
+        content, compressed, _content_type, etag, modified = entry
+        if any(name.lower() == "set-cookie" for name, _ in headers):
+            return None
+        kept = [(name, value) for name, value in headers if name.lower() not in PER_ANSWER_HEADERS]
+        return cls(kept, content, compressed, etag, modified)
+
+    def answer(self, environ, start_response):
+        if self._not_modified(environ):
+            headers = [(n, v) for n, v in self.headers if n.lower() != "content-type"]
+            start_response("304 Not Modified", headers)
+            return [b""]
+        # Reader pages hold no secrets, so compressing them opens no BREACH-style leak.
+        if "gzip" in environ.get("HTTP_ACCEPT_ENCODING", ""):
+            body, headers = self.compressed, [*self.headers, ("Content-Encoding", "gzip")]
+        else:
+            body, headers = self.content, list(self.headers)
+        headers.append(("Content-Length", str(len(body))))
+        start_response("200 OK", headers)
+        return [b"" if environ["REQUEST_METHOD"] == "HEAD" else body]
+
+    def _not_modified(self, environ):
+        if "HTTP_IF_NONE_MATCH" in environ:
+            etags = parse_etags(environ["HTTP_IF_NONE_MATCH"])
+            return "*" in etags or self.etag in [tag.removeprefix("W/") for tag in etags]
+        if "HTTP_IF_MODIFIED_SINCE" in environ:
+            since = parse_http_date_safe(environ["HTTP_IF_MODIFIED_SINCE"])
+            return since is not None and self.modified <= since
+        return False
+
+    @property
+    def size(self):
+        return len(self.content) + len(self.compressed)
+
+
+class _KeptInMemory:
+    """The pages most recently answered by this process, up to a number of bytes."""
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self.pages = collections.OrderedDict()
+        self.bytes = 0
+        self.lock = threading.Lock()
+
+    def get(self, key, token):
+        with self.lock:
+            kept = self.pages.get(key)
+            if kept is None or kept[0] != token:
+                return None
+            self.pages.move_to_end(key)
+            return kept[1]
+
+    def put(self, key, token, page):
+        if page.size > self.max_bytes:
+            return
+        with self.lock:
+            if key in self.pages:
+                self.bytes -= self.pages.pop(key)[1].size
+            self.pages[key] = (token, page)
+            self.bytes += page.size
+            while self.bytes > self.max_bytes:
+                _, (_, oldest) = self.pages.popitem(last=False)
+                self.bytes -= oldest.size

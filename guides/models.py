@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import resolution_order
 
-from . import caching, images, texts
+from . import caching, fragments, images, texts
 from .slugs import reserved_platform_slugs
 
 # Bounds that are the same on every database (SQLite stores any 64-bit integer, PostgreSQL's
@@ -777,6 +777,15 @@ class GuideVersion(StoredTexts):
             for code, found in self.translation_gaps().items()
         }
 
+    def indexed_languages(self):
+        """The site languages this version has a title of its own in, in site order.
+
+        Its page in any other language shows the title in a fallback language and names that
+        language's page as the one to index (canonical); the sitemap and the page's hreflang
+        links list only these.
+        """
+        return [code for code, _name in settings.LANGUAGES if getattr(self, f"title_{code}")]
+
     def is_outdated_in(self, language):
         """True when a text of `language` was translated from an older German text."""
         gaps = self.translation_gaps().get(language, [])
@@ -1054,8 +1063,10 @@ class Step(DraftPart):
             Step.objects.filter(pk=self.pk).update(
                 verified_on=self.verified_on, verified_device=device, verified_by=by
             )
-            # update() sends no signal; readers see the step's check on the guide page.
+            # update() sends no signal; readers see the step's check on the guide page, whose
+            # step lists are kept even for a published version (guides/fragments.py).
             caching.content_changed()
+            fragments.parts_changed()
 
     @classmethod
     def normalize_menu_path(cls, path):
@@ -1635,11 +1646,13 @@ class SearchWord(models.Model):
         ]
         indexes = [
             # varchar_pattern_ops lets PostgreSQL use the index for LIKE 'prefix%' whatever
-            # the database's collation; other databases ignore it.
+            # the database's collation; other databases ignore opclasses. Version and weight
+            # are in the index too, so that search reads the index alone: a short word start
+            # matches thousands of rows in a large catalogue.
             models.Index(
-                fields=("language", "word"),
-                name="search_word_prefix",
-                opclasses=("varchar_pattern_ops", "varchar_pattern_ops"),
+                fields=("language", "word", "version", "weight"),
+                name="search_word_prefix_covering",
+                opclasses=("varchar_pattern_ops", "varchar_pattern_ops", "int8_ops", "int2_ops"),
             ),
         ]
 

@@ -172,10 +172,28 @@ class GuideText:
         return [code for code in self.fallbacks if code != self.title.lang]
 
 
-def guide_text(version, language, steps=()):
+@dataclass
+class CardText:
+    """What a list of guides shows of a version in one language."""
+
+    title: Text
+    summary: Text
+
+
+# The version's columns card_text reads: lists of guides load no others.
+CARD_FIELDS = [f"{name}_{code}" for name in ("title", "summary") for code in LANGUAGE_CODES]
+
+
+def card_text(version, language):
+    return CardText(localized(version, "title", language), localized(version, "summary", language))
+
+
+def guide_text(version, language, step_languages=()):
+    """The version's texts in `language`; `step_languages` (those of the steps' instructions as
+    shown) count for the fallbacks too."""
     names = [f.name for f in fields(GuideText) if f.name != "fallbacks"]
     texts = {name: localized(version, name, language) for name in names}
     used = [text.lang for text in texts.values() if text]
-    used += [step.instruction.lang for step in steps]
+    used += step_languages
     fallbacks = [code for code in LANGUAGE_CODES if code in used and code != language]
     return GuideText(**texts, fallbacks=fallbacks)

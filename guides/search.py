@@ -17,25 +17,27 @@ elsewhere; within the last two, the more important field first. So "KI" on /en/ 
 AI guide (whole word "KI") above the Microsoft guide ("Kingdom").
 
 Folding happens in Python and the database only compares the folded words, with an index,
-so SQLite and PostgreSQL give the same results: one query finds and ranks the versions, one
-loads the shown ones.
+so SQLite and PostgreSQL give the same results. Results come a page at a time, equal scores in
+the guides' own order: one query finds, ranks and counts the versions and returns the page's,
+one loads those.
 """
 
 import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.core.paginator import EmptyPage, Page, Paginator
 from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, Max, Prefetch, Q, Value, When
 
 from . import reading
-from .models import GuideVersion, SearchWord, Step
+from .models import Guide, GuideVersion, Platform, SearchWord, Step
 
 Weight = SearchWord.Weight
 # The rank of a query word by where it is found; weights (1-5) are added to the last two.
 WHOLE_TITLE_WORD, TITLE_WORD_START, WHOLE_WORD, WORD_START = 40, 30, 20, 10
 MAX_QUERY_WORDS = 8
-MAX_RESULTS = 50
+RESULTS_PER_PAGE = 20
 # A code point above every other, for "starts with" as a range of the index (SQLite).
 _LAST_CHARACTER = "\U0010ffff"
 
@@ -53,7 +55,7 @@ def words(text):
 @dataclass
 class Result:
     version: GuideVersion
-    text: reading.GuideText
+    text: reading.CardText
     score: int
 
     @property
@@ -157,25 +159,24 @@ def _starts_with(word):
 
 
 def _rank(word):
-    """The best rank of one query word among a version's indexed words (0: not found)."""
-    title = Q(weight=Weight.TITLE)
+    """The best rank of one query word among a version's indexed words that start with it."""
+    whole, title = Q(word=word), Q(weight=Weight.TITLE)
     return Max(
         Case(
-            When(title & Q(word=word), then=Value(WHOLE_TITLE_WORD)),
-            When(title & _starts_with(word), then=Value(TITLE_WORD_START)),
-            When(Q(word=word), then=Value(WHOLE_WORD) + F("weight")),
-            When(_starts_with(word), then=Value(WORD_START) + F("weight")),
-            default=Value(0),
+            When(title & whole, then=Value(WHOLE_TITLE_WORD)),
+            When(title, then=Value(TITLE_WORD_START)),
+            When(whole, then=Value(WHOLE_WORD) + F("weight")),
+            default=Value(WORD_START) + F("weight"),
             output_field=IntegerField(),
         )
     )
 
 
-def _ranked_version_ids(query_words, language):
-    """(score, version id) of versions that have every query word, best first.
+def _hits_sql(query_words, language):
+    """SQL of (version_id, rank): per query word, its best rank in each version that has it.
 
-    One query: per query word, the best rank in each version that has it, as a UNION ALL of
-    one indexed range scan per word (an OR of the words would scan the whole language).
+    A UNION ALL of one indexed range scan per word (an OR of the words would scan the whole
+    language).
     """
     per_word = [
         SearchWord.objects.filter(Q(language=language) & _starts_with(word))
@@ -185,24 +186,65 @@ def _ranked_version_ids(query_words, language):
         .order_by()
         for word in query_words
     ]
-    rows = per_word[0].union(*per_word[1:], all=True).order_by()
-    ranks = {}
-    for version_id, rank in rows:  # at most one row per query word and version
-        ranks.setdefault(version_id, []).append(rank)
-    found = [(-sum(r), v) for v, r in ranks.items() if len(r) == len(query_words)]
-    return sorted(found)
+    return per_word[0].union(*per_word[1:], all=True).order_by().query.sql_with_params()
 
 
-def search_guides(query, language, limit=MAX_RESULTS):
-    """(results, total): the best `limit` published guides matching every word of `query`."""
+def _ranked_page(query_words, language, offset, limit):
+    """(version id, score, total) of the versions at `offset` in the ranking, `limit` of them.
+
+    One query: the database adds up the ranks of the versions that have every query word,
+    orders them and counts them all (the window runs before LIMIT), so that only the page's
+    rows come back. Equal scores keep the guides' own order, platform by platform.
+    """
+    hits, params = _hits_sql(query_words, language)
+    versions, guides = GuideVersion._meta.db_table, Guide._meta.db_table
+    platforms = Platform._meta.db_table
+    sql = f"""
+        SELECT ranked.version_id, ranked.score, COUNT(*) OVER () AS total
+        FROM (
+            SELECT hits.version_id, SUM(hits."rank") AS score
+            FROM ({hits}) AS hits
+            GROUP BY hits.version_id
+            HAVING COUNT(*) = %s
+        ) AS ranked
+        JOIN {versions} AS v ON v.id = ranked.version_id
+        JOIN {guides} AS g ON g.id = v.guide_id
+        JOIN {platforms} AS p ON p.id = g.platform_id
+        ORDER BY ranked.score DESC, p.position, p.slug, g.position, g.slug
+        LIMIT %s OFFSET %s
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, len(query_words), limit, offset])
+        return cursor.fetchall()
+
+
+def _shown_versions(version_ids):
+    """The versions of a page of results, with only what the results list shows."""
+    fields = ("guide__slug", "guide__platform__slug", "guide__platform__name")
+    return (
+        GuideVersion.objects.select_related("guide__platform")
+        .only(*fields, *reading.CARD_FIELDS)
+        .in_bulk(version_ids)
+    )
+
+
+def search_guides(query, language, number=1, per_page=RESULTS_PER_PAGE):
+    """Page `number` of the published guides matching every word of `query`, best first.
+
+    The page's paginator counts every match. Raises EmptyPage for a page past the last.
+    """
     query_words = list(dict.fromkeys(words(query)))[:MAX_QUERY_WORDS]
-    if not query_words:
-        return [], 0
-    ranked = _ranked_version_ids(query_words, language)
-    shown = dict((version_id, -score) for score, version_id in ranked[:limit])
-    versions = GuideVersion.objects.select_related("guide__platform").filter(pk__in=shown)
-    results = [
-        Result(version=v, text=reading.guide_text(v, language), score=shown[v.pk]) for v in versions
-    ]
-    results.sort(key=lambda result: (-result.score, fold(result.text.title), result.version.pk))
-    return results, len(ranked)
+    rows = []
+    if query_words:
+        rows = _ranked_page(query_words, language, (number - 1) * per_page, per_page)
+    if number > 1 and not rows:
+        raise EmptyPage(f"Page {number} is past the last one.")
+    total = rows[0][2] if rows else 0
+    versions = _shown_versions([version_id for version_id, _score, _total in rows])
+    results = []
+    for version_id, score, _total in rows:
+        if version := versions.get(version_id):  # unless republished in between
+            text = reading.card_text(version, language)
+            results.append(Result(version=version, text=text, score=score))
+    # The paginator only counts and numbers the pages: the page's rows are loaded already.
+    return Page(results, number, Paginator(range(total), per_page))

@@ -1,5 +1,7 @@
 """sitemap.xml: the home page, every platform with a published guide and every published guide,
-each in every site language with its hreflang alternates (django.contrib.sitemaps)."""
+with their hreflang alternates (django.contrib.sitemaps). Home and platforms in every site
+language; a guide only in the languages it has its own title in (the others name one of those
+as canonical)."""
 
 from urllib.parse import urlsplit
 
@@ -64,8 +66,18 @@ class GuideSitemap(ReaderSitemap):
         return (
             Guide.objects.published()
             .select_related("platform", "published_version")
+            # Only what an entry needs: every guide's texts in every language weigh megabytes.
+            .only(
+                "slug",
+                "platform__slug",
+                "published_version__published_at",
+                *(f"published_version__title_{code}" for code, _name in settings.LANGUAGES),
+            )
             .order_by("platform__position", "platform__name", "platform_id", "position", "slug")
         )
+
+    def get_languages_for_item(self, guide):
+        return guide.published_version.indexed_languages()
 
     def lastmod(self, guide):
         return guide.published_version.published_at

@@ -1,6 +1,7 @@
 """The public reader site: guides by platform, a guide's steps, its history, search."""
 
 import functools
+import itertools
 
 import segno
 from django.conf import settings
@@ -10,16 +11,18 @@ from django.db.models import Case, Count, F, Prefetch, Q, When, Window, prefetch
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse, translate_url
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_from_request, override
 from django.utils.translation import gettext as _
 from modeltranslation.utils import resolution_order
 
-from . import reading
+from . import fragments, reading
 from .diff import compare_versions
-from .models import SOURCE_LANGUAGE, FormerAddress, Guide, GuideVersion, Platform, Step
+from .models import SOURCE_LANGUAGE, FormerAddress, Guide, GuideVersion, Platform, Region, Step
 from .search import search_guides
 
 # Small pages however many guides there are: the home page shows a few platforms with their
@@ -27,6 +30,7 @@ from .search import search_guides
 HOME_PLATFORMS_PER_PAGE = 10
 HOME_GUIDES_PER_PLATFORM = 6
 PLATFORM_GUIDES_PER_PAGE = 24
+MAX_PAGE_NUMBER = 10_000  # far past any list; keeps the database's OFFSET small
 _GUIDE_ORDER = ("position", "slug")
 _PUBLISHED = Q(guides__published_version__isnull=False)
 
@@ -45,6 +49,17 @@ def _page(request, objects, per_page):
         raise Http404(_("There is no such page.")) from error
 
 
+def _page_number(request):
+    """The number `?page=` asks for, for a list that pages itself; 404 for anything else."""
+    try:
+        number = int(request.GET.get("page", 1))
+    except ValueError:
+        number = 0
+    if not 1 <= number <= MAX_PAGE_NUMBER:
+        raise Http404(_("There is no such page."))
+    return number
+
+
 def _listed_guides():
     """Published guides for lists, with what a list shows, in two queries."""
     return (
@@ -56,8 +71,38 @@ def _listed_guides():
     )
 
 
+# What a guide card shows (guides/includes/guide_card.html): lists load no other columns, so
+# that a page of cards costs the same whatever the versions' long texts.
+_CARD_FIELDS = (
+    *("slug", "topic", "position", "platform", "published_version", "platform__slug"),
+    *("published_version__minutes", "published_version__verified_on"),
+    *(f"published_version__{name}" for name in reading.CARD_FIELDS),
+)
+
+
+def _card_guides():
+    # A list of regions per guide (to_attr): a related manager and queryset per guide cost more
+    # than the rest of the guide's row.
+    regions = Prefetch("regions", queryset=Region.objects.all(), to_attr="listed_regions")
+    return _listed_guides().only(*_CARD_FIELDS).prefetch_related(None).prefetch_related(regions)
+
+
 def _guide_items(guides, language):
-    return [{"guide": g, "text": reading.guide_text(g.published_version, language)} for g in guides]
+    return [
+        {
+            "guide": g,
+            "text": reading.card_text(g.published_version, language),
+            "regions": g.listed_regions,
+        }
+        for g in guides
+    ]
+
+
+def _topic_groups(items):
+    """The items (in topic order) as (topic name, items) pairs, one per topic."""
+    names = dict(Guide.Topic.choices)
+    by_topic = itertools.groupby(items, key=lambda item: item["guide"].topic)
+    return [(names[topic], list(group)) for topic, group in by_topic]
 
 
 def _absolute_url(request, path):
@@ -93,32 +138,82 @@ def _labels_language(request, language):
 def _original_url(request, version, language):
     """The German page, when the reader's translation is outdated; else "".
 
-    The cached page stays right: a stamp is a write readers see (guides/caching.py).
+    Confirming a translation changes no version, so this is kept only until the next write
+    readers see (a stamp is one, guides/caching.py).
     """
-    if language == SOURCE_LANGUAGE or not version.is_outdated_in(language):
+    if language == SOURCE_LANGUAGE:
         return ""
-    return translate_url(request.get_full_path(), SOURCE_LANGUAGE)
+    parts = [version.pk, language]
+    outdated = fragments.until_content_changes(
+        "outdated", parts, lambda: version.is_outdated_in(language)
+    )
+    return translate_url(request.get_full_path(), SOURCE_LANGUAGE) if outdated else ""
 
 
-def _render_version(request, version, guide, *, preview=False):
-    """The guide page for `version`: current, archived or a staff preview of a draft."""
+# The parts of the guide page that only the version decides, rendered once and kept.
+KEPT_TEMPLATES = {
+    "intro": "guides/includes/version_intro.html",
+    "notes": "guides/includes/version_notes.html",
+    "steps": "guides/includes/steps.html",
+    "end": "guides/includes/version_end.html",
+}
+
+
+def _version_parts(version, guide, language, labels, preview):
+    """The parts of the page that only the version decides, as HTML, and what the rest of the
+    page needs to know of the steps: plain values, so that they can be kept."""
     prefetch_related_objects([version], _steps_prefetch(), "sources")
-    language = get_language()
-    labels = _labels_language(request, language)
     label_languages = reading.label_languages(version)
     devices = reading.device_steps(version.steps.all(), language, labels)
     all_steps = [view for device in devices for view in device.steps]
-    canonical = _absolute_url(request, guide.get_absolute_url())
-    text = reading.guide_text(version, language, all_steps)
+    step_languages = [view.instruction.lang for view in all_steps]
     context = {
+        "LANGUAGE_CODE": language,
         "guide": guide,
         "version": version,
-        "text": text,
+        "text": reading.guide_text(version, language, step_languages),
         "devices": devices,
         # The language the labels are really shown in, after fallback (marked in the choice).
         "labels": next((c for c in resolution_order(labels) if c in label_languages), labels),
         "label_languages": label_languages,
+        "is_preview": preview,
+        "is_archived": version.status == GuideVersion.Status.ARCHIVED,
+    }
+    return {
+        "html": {part: render_to_string(name, context) for part, name in KEPT_TEMPLATES.items()},
+        "labels": context["labels"],
+        "label_languages": label_languages,
         "labels_quoted": any(view.quotes_labels for view in all_steps),
+        "step_languages": step_languages,
+    }
+
+
+def _kept_version_parts(version, guide, language, labels, preview=False):
+    # The parts link to the guide's history and report form under the guide's current address,
+    # and name the platform.
+    platform = guide.platform
+    parts = [language, labels, platform.slug, platform.name, guide.slug, settings.MEDIA_URL]
+    return fragments.for_version(
+        version, parts, lambda: _version_parts(version, guide, language, labels, preview)
+    )
+
+
+def _render_version(request, version, guide, *, preview=False):
+    """The guide page for `version`: current, archived or a staff preview of a draft."""
+    language = get_language()
+    labels = _labels_language(request, language)
+    parts = _kept_version_parts(version, guide, language, labels, preview)
+    canonical = _absolute_url(request, guide.get_absolute_url())
+    text = reading.guide_text(version, language, parts["step_languages"])
+    context = {
+        "guide": guide,
+        "version": version,
+        "text": text,
+        # Rendered by the template engine, escaped there.
+        "kept": {part: mark_safe(html) for part, html in parts["html"].items()},
+        "labels": parts["labels"],
+        "label_languages": parts["label_languages"],
+        "labels_quoted": parts["labels_quoted"],
         "is_preview": preview,
         "is_archived": version.status == GuideVersion.Status.ARCHIVED,
         "is_stale": version.status == GuideVersion.Status.PUBLISHED and version.is_stale(),
@@ -133,7 +228,18 @@ def _render_version(request, version, guide, *, preview=False):
         # to index.
         kwargs = {"platform": guide.platform.slug, "slug": guide.slug}
         context["canonical"] = _canonical(request, text.title.lang, "guides:guide", **kwargs)
+        context["indexed_languages"] = version.indexed_languages()
     return render(request, "guides/guide.html", context)
+
+
+def _published_guide(platform, slug):
+    """The published guide at this address with its version, platform and regions; kept until
+    the next write readers see."""
+    return fragments.until_content_changes(
+        "guide",
+        [platform, slug],
+        lambda: get_object_or_404(_listed_guides(), platform__slug=platform, slug=slug),
+    )
 
 
 def _public_version(platform, slug, number):
@@ -235,7 +341,7 @@ def home(request):
     )
     page = _page(request, platforms, HOME_PLATFORMS_PER_PAGE)
     first_guides = (
-        _listed_guides()
+        _card_guides()
         .filter(platform__in=[p.pk for p in page])
         .annotate(row=Window(RowNumber(), partition_by=F("platform_id"), order_by=_GUIDE_ORDER))
         .filter(row__lte=HOME_GUIDES_PER_PLATFORM)
@@ -254,13 +360,13 @@ def platform(request, platform):
     """The platform's guides grouped by topic, a page of them at a time."""
     platform = get_object_or_404(Platform, slug=platform)
     by_topic = Case(*(When(topic=t, then=n) for n, t in enumerate(Guide.Topic.values)))
-    guides = _listed_guides().filter(platform=platform).order_by(by_topic, *_GUIDE_ORDER)
+    guides = _card_guides().filter(platform=platform).order_by(by_topic, *_GUIDE_ORDER)
     page = _page(request, guides, PLATFORM_GUIDES_PER_PAGE)
     language = get_language()
     context = {
         "platform": platform,
         "description": reading.localized(platform, "description", language),
-        "items": _guide_items(page, language),
+        "topics": _topic_groups(_guide_items(page, language)),
         "page": page,
         "canonical": _paged(
             _canonical(request, language, "guides:platform", platform=platform.slug), page
@@ -271,7 +377,7 @@ def platform(request, platform):
 
 @follows_former_slugs
 def guide(request, platform, slug):
-    guide = get_object_or_404(_listed_guides(), platform__slug=platform, slug=slug)
+    guide = _published_guide(platform, slug)
     return _render_version(request, guide.published_version, guide)
 
 
@@ -288,7 +394,7 @@ def embed(request, platform, slug):
     """The steps of a guide for an organisation's intranet page: no site chrome, its branding."""
     if not settings.EMBED_FRAME_ANCESTORS:
         raise Http404(_("This site offers no embeddable guides."))
-    guide = get_object_or_404(_listed_guides(), platform__slug=platform, slug=slug)
+    guide = _published_guide(platform, slug)
     version = guide.published_version
     prefetch_related_objects([version], _steps_prefetch())
     language = get_language()
@@ -324,7 +430,12 @@ def history(request, platform, slug):
     kwargs = {"platform": guide.platform.slug, "slug": guide.slug}
     # Like the guide page: in the language the current title is really shown in.
     canonical = _canonical(request, rows[0]["text"].title.lang, "guides:history", **kwargs)
-    context = {"guide": guide, "rows": rows, "canonical": canonical}
+    context = {
+        "guide": guide,
+        "rows": rows,
+        "canonical": canonical,
+        "indexed_languages": rows[0]["version"].indexed_languages(),
+    }
     return render(request, "guides/history.html", context)
 
 
@@ -348,7 +459,17 @@ def compare(request, platform, slug):
 
 
 def search(request):
+    """The guides matching every word of `?q=`, best first, a page at a time."""
     query = request.GET.get("q", "").strip()[:100]
-    results, total = search_guides(query, get_language()) if query else ([], 0)
-    context = {"query": query, "results": results, "total": total}
+    try:
+        page = search_guides(query, get_language(), _page_number(request))
+    except InvalidPage as error:
+        raise Http404(_("There is no such page.")) from error
+    context = {
+        "query": query,
+        "page": page,
+        "results": page.object_list,
+        "total": page.paginator.count,
+        "page_query": urlencode({"q": query}) + "&",  # the pages' links keep the search
+    }
     return render(request, "guides/search.html", context)

@@ -17,6 +17,8 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
 
+from guides import caching, fragments
+
 FORMAT = 1
 SQLITE_FILE = "db.sqlite3"
 POSTGRES_FILE = "database.pgdump"
@@ -103,6 +105,9 @@ def restore(folder):
         default_storage.delete(name)
         with path.open("rb") as source:
             default_storage.save(name, File(source, name=name))
+    # The rows were replaced without a save signal: no page or kept part may outlive them.
+    caching.content_changed()
+    fragments.parts_changed()
     return manifest
 
 

@@ -29,7 +29,7 @@ from guides.content_pack.checking import (
     translated_texts,
 )
 from guides.content_pack.loading import version_data
-from guides.models import Guide, GuideVersion, Platform, Region, Screenshot
+from guides.models import Guide, GuideVersion, Platform, Region, Screenshot, TranslationState
 
 from . import signing
 
@@ -99,7 +99,7 @@ def _serial(content):
 def _content(public_only):
     """content.json as a dict, and the screenshots its steps show."""
     versions = GuideVersion.objects.order_by("number").prefetch_related(
-        "sources", *(f"steps__screenshot_{code}" for code in LANGUAGE_CODES)
+        "sources", "translation_stamps", *(f"steps__screenshot_{code}" for code in LANGUAGE_CODES)
     )
     guides = Guide.objects.order_by("position", "slug").prefetch_related("regions")
     if public_only:
@@ -126,7 +126,21 @@ def _content(public_only):
         ],
     }
     content["images"] = [_image(shot) for _sha, shot in sorted(images.items())]
+    exported = [v for guide in guides for v in by_guide.get(guide.pk, [])]
+    content["unreviewed"] = _unreviewed(exported)
     return content, [shot for _sha, shot in sorted(images.items())]
+
+
+def _unreviewed(versions):
+    """Languages with a translation nobody here has confirmed against its German text (as
+    machine-assisted ones load): the receiving site must not take them as reviewed."""
+    outdated = {
+        code
+        for version in versions
+        for code, gaps in version.translation_gaps().items()
+        if any(gap.state == TranslationState.OUTDATED for gap in gaps)
+    }
+    return [code for code in LANGUAGE_CODES if code in outdated]
 
 
 def _texts(obj, name):

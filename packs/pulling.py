@@ -16,8 +16,14 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 
 from guides.content_pack import ContentPackError
-from guides.content_pack.checking import _version
-from guides.content_pack.loading import _Images, _platform, _region, store_steps_and_sources
+from guides.content_pack.checking import unsaved_version
+from guides.content_pack.loading import (
+    PackImages,
+    confirm_reviewed,
+    store_steps_and_sources,
+    stored_platform,
+    stored_region,
+)
 from guides.models import CannotPublish, Guide, GuideVersion
 from watch.fetching import FetchError, fetch
 
@@ -116,8 +122,8 @@ def apply(pack, policy):
             (p.guide.platform.slug, p.guide.slug): p.policy
             for p in GuidePolicy.objects.select_related("guide__platform")
         }
-        regions = {data["code"]: _region(data) for data in pack["regions"]}
-        images = _Images(pack["images"])
+        regions = {data["code"]: stored_region(data) for data in pack["regions"]}
+        images = PackImages(pack["images"])
         for platform_data in pack["platforms"]:
             platform = None
             for data in platform_data["guides"]:
@@ -129,9 +135,9 @@ def apply(pack, policy):
                 elif not upstream:
                     summary.skipped.append(f"{name}: the upstream has not published it")
                 else:
-                    platform = platform or _platform(platform_data)
+                    platform = platform or stored_platform(platform_data)
                     guide = _guide(platform, data, regions)
-                    _take(guide, upstream[0], chosen, images, summary, name)
+                    _take(guide, upstream[0], chosen, images, summary, name, pack["unreviewed"])
     return summary
 
 
@@ -146,7 +152,7 @@ def _guide(platform, data, regions):
     return guide
 
 
-def _take(guide, upstream, policy, images, summary, name):
+def _take(guide, upstream, policy, images, summary, name, unreviewed):
     versions = list(guide.versions.all())
     number = upstream["number"]
     taken = max((v.upstream_number or 0 for v in versions), default=0)
@@ -168,7 +174,7 @@ def _take(guide, upstream, policy, images, summary, name):
     WaitingVersion.objects.filter(guide=guide).delete()
     published = guide.published_version
     local_changes = published is not None and published.upstream_number is None
-    version = _draft(guide, upstream, images)
+    version = _draft(guide, upstream, images, unreviewed)
     where = f"{name}: upstream version {number} as version {version.number}"
     if policy == Policy.AUTO and not local_changes:
         try:
@@ -185,13 +191,14 @@ def _take(guide, upstream, policy, images, summary, name):
         summary.added.append(f"{where}, a draft for review")
 
 
-def _draft(guide, data, images):
-    """A new draft of `guide` with the upstream version's content, steps and sources."""
-    version = _version(
+def _draft(guide, data, images, unreviewed):
+    """A new draft of `guide` with the upstream version's content, steps and sources; its
+    translations confirmed as with import_guides, but for the languages the upstream's pack
+    names as unreviewed."""
+    version = unsaved_version(
         data, guide=guide, based_on=guide.published_version, upstream_number=data["number"]
     )
     version.save()
     store_steps_and_sources(version, data, images)
-    # The upstream reviewed its translations; they start confirmed, as with import_guides.
-    version.confirm_translations()
+    confirm_reviewed(version, unreviewed)
     return version

@@ -85,10 +85,12 @@ def _fast_password_hasher():
 
 @pytest.fixture(autouse=True)
 def _empty_page_cache():
-    # A page cached in a test whose rows were rolled back must not answer in the next test.
+    # A page cached in a test whose rows were rolled back must not answer in the next test,
+    # nor a part of one kept for a version whose id the next test's rows reuse.
     from django.core.cache import caches
 
     caches["pages"].clear()
+    caches["fragments"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
-"""Small builders for test data (saved objects with sensible defaults), image bytes and a
-temporary media folder."""
+"""Small builders for test data (saved objects with sensible defaults), image bytes, a
+temporary media folder, and requests through the WSGI application."""
 
+import dataclasses
 import io
 import shutil
 import struct
@@ -10,7 +11,10 @@ from functools import cache
 from itertools import count
 
 from django.contrib.auth.models import Group, User
-from django.test import override_settings
+from django.core.cache import caches
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.test import RequestFactory, override_settings
 from PIL import Image, PngImagePlugin
 
 from guides import caching
@@ -142,6 +146,12 @@ def bad_image_files():
     ]
 
 
+def forget_kept_parts():
+    """Empty the fragment cache (guides/fragments.py): the next page is rendered as the first one
+    after a deploy, from the database alone."""
+    caches["fragments"].clear()
+
+
 def make_user(username=None, groups=(), **fields):
     """A staff user, member of the named groups (e.g. "Editor", "Publisher")."""
     user = User.objects.create_user(
@@ -254,3 +264,42 @@ def published_copies(guide, count, platform=None):
     Step.objects.bulk_create(Step(**step, version=v) for v in versions for step in steps)
     caching.content_changed()  # bulk writes send no signals
     return guides
+
+
+class WSGIServer:
+    """Sends requests through a WSGI application as gunicorn does; Django's test client skips
+    the WSGI layer (guides.caching.EarlyAnswer). Uses the test's database connection."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def get(self, path, **environ):
+        request_environ = RequestFactory().get(path).environ | environ
+        answer = {}
+
+        def start_response(status, headers, exc_info=None):
+            answer.update(status=status, headers=dict(headers))
+
+        # As the test client does: the test's connection must outlive the request.
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            response = self.application(request_environ, start_response)
+            body = b"".join(response)
+            if hasattr(response, "close"):
+                response.close()
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
+        return WSGIAnswer(answer["status"], answer["headers"], body)
+
+
+@dataclasses.dataclass
+class WSGIAnswer:
+    status: str
+    headers: dict
+    body: bytes
+
+    @property
+    def text(self):
+        return self.body.decode()

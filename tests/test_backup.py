@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import TransactionTestCase
 
-from guides.models import Guide, Platform, Screenshot
+from guides.models import Guide, Platform, Screenshot, Step
 from tests.helpers import TemporaryMediaMixin, add_step, make_guide, make_screenshot
 
 # On PostgreSQL the commands run pg_dump and pg_restore (SQLite needs no tool).
@@ -96,6 +96,19 @@ class BackupTests(TemporaryMediaMixin, TransactionTestCase):
         self.assertEqual(default_storage.open(name).read(), original)
         self.assertEqual(self.client.get(guide.get_absolute_url()).status_code, 200)
         self.assertEqual(self.client.get(f"/media/{name}").status_code, 200)
+
+    def test_a_guide_page_read_before_the_restore_shows_the_restored_content(self):
+        _call("backup", str(self.folder))
+        page = self.guide.get_absolute_url()
+        self.client.get(page)
+        self.guide.refresh_from_db()
+        step = self.guide.published_version.steps.get()
+        step.mark_verified(device=Step.Device.APP)
+        self.assertContains(self.client.get(page), "Schritt in der App geprüft am")
+
+        _call("restore", str(self.folder), "--noinput")
+
+        self.assertNotContains(self.client.get(page), "Schritt in der App geprüft am")
 
     def test_restore_replaces_a_damaged_media_file(self):
         _call("backup", str(self.folder))

@@ -7,6 +7,7 @@ from guides.models import Step
 from tests.helpers import (
     TemporaryMediaMixin,
     add_step,
+    forget_kept_parts,
     make_guide,
     make_platform,
     make_region,
@@ -289,9 +290,13 @@ class GuideQueryCountTests(TemporaryMediaMixin, TestCase):
         for steps in (2, 10):
             guide = self._guide_with_steps(steps, platform)
             for language in ("de", "fr"):
+                forget_kept_parts()
                 with self.assertNumQueries(5 if language == "de" else 6):
                     response = self.client.get(_page(guide, language) + "?labels=en")
                 self.assertEqual(response.status_code, 200)
+                with self.assertNumQueries(0):  # all of it kept: the version, the lookups
+                    again = self.client.get(_page(guide, language) + "?labels=en")
+                self.assertEqual(again.content, response.content)
 
 
 class ArchivedVersionTests(TestCase):

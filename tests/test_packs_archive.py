@@ -84,6 +84,26 @@ class ExportImportTests(TemporaryMediaMixin, TestCase):
 
         self.assertEqual(GuideVersion.objects.get(number=2).upstream_number, 7)
 
+    def test_translations_nobody_confirmed_stay_unconfirmed_on_the_receiving_site(self):
+        guide = Guide.objects.get(slug="switch-off")
+        draft = guide.new_draft()  # a French title typed in, no translator confirmed it
+        draft.title_fr = "Désactiver le réglage"
+        draft.change_note_de = "Französischer Titel."
+        draft.save()
+        draft.publish()
+        self.assertTrue(draft.is_outdated_in("fr"))
+        run("export_guides", self.zip)
+        content = json.loads(members(self.zip.read_bytes())["content.json"])
+        self.assertEqual(content["unreviewed"], ["fr"])
+        empty_catalogue()
+
+        run("import_guides", self.zip)
+
+        published = Guide.objects.get(slug="switch-off").published_version
+        self.assertEqual(published.title_fr, "Désactiver le réglage")
+        self.assertTrue(published.is_outdated_in("fr"))
+        self.assertFalse(published.is_outdated_in("en"))
+
     def test_check_reports_and_writes_nothing(self):
         run("export_guides", self.zip)
         empty_catalogue()

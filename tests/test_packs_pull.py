@@ -70,6 +70,24 @@ class PullTests(TemporaryMediaMixin, TestCase):
         self.assertEqual(self.client.get("/en/example/switch-off/").status_code, 404)
         self.assertIn("added: example/switch-off: upstream version 2 as version 1", done.summary)
 
+    def test_translations_the_upstream_has_not_confirmed_arrive_unconfirmed(self):
+        empty_catalogue()
+        import_content(PackFolder(self).path)
+        draft = self.guide().new_draft()  # a French title nobody confirmed
+        draft.title_fr = "Désactiver le réglage"
+        draft.change_note_de = "Französischer Titel."
+        draft.save()
+        draft.publish()
+        pack = archive.export_pack(public_only=True, key=KEY)
+        empty_catalogue()
+
+        self.pull(pack)
+
+        pulled = self.guide().draft
+        self.assertEqual(pulled.title_fr, "Désactiver le réglage")
+        self.assertTrue(pulled.is_outdated_in("fr"))
+        self.assertFalse(pulled.is_outdated_in("en"))
+
     def test_auto_publishes_and_the_page_shows_it_at_once(self):
         self.assertEqual(self.client.get("/en/example/").status_code, 404)
 

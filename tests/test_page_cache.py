@@ -12,8 +12,9 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from branding.models import SiteSettings
+from config import wsgi
 from guides import caching
-from tests.helpers import make_guide, make_user, publish_draft
+from tests.helpers import WSGIServer, make_guide, make_user, publish_draft, published_copies
 
 GUIDE = "/de/linkedin/ki-training/"
 
@@ -139,47 +140,139 @@ class DeployTests(TestCase):
 
 
 class EarlyAnswerTests(TestCase):
-    """A repeat request is answered before sessions, locale, CSRF and the view run."""
+    """A repeat request is answered by the WSGI layer, before Django builds a request.
+
+    Django's test client skips the WSGI application, so these requests go through
+    config.wsgi.application as gunicorn sends them.
+    """
 
     @classmethod
     def setUpTestData(cls):
         cls.guide = make_guide(slug="ki-training", title_de="Alter Titel")
 
-    def test_a_repeat_request_is_answered_before_url_resolving(self):
-        first = self.client.get(GUIDE)
-        resolving = mock.patch(
-            "django.urls.resolvers.URLResolver.resolve", side_effect=AssertionError("URL resolved")
-        )
-        with resolving, self.assertNumQueries(0):
-            again = self.client.get(GUIDE)
-        self.assertEqual(again.content, first.content)
-        for header in ("Content-Language", "Content-Security-Policy", "X-Frame-Options", "ETag"):
-            self.assertEqual(again.get(header), first.get(header), header)
+    def setUp(self):
+        self.server = WSGIServer(wsgi.application)
 
-    def test_an_early_answer_is_fresh_after_a_publish(self):
-        self.client.get(GUIDE)
-        self.client.get(GUIDE)
+    def test_a_repeat_request_is_answered_before_django_runs(self):
+        first = self.server.get(GUIDE)
+        django_runs = mock.patch.object(
+            wsgi.application, "application", side_effect=AssertionError("Django ran")
+        )
+        with django_runs, self.assertNumQueries(0):
+            again = self.server.get(GUIDE)
+        self.assertEqual(again.status, "200 OK")
+        self.assertEqual(again.body, first.body)
+        self.assertIn("Alter Titel", again.text)
+        for header in (
+            "Content-Type",
+            "Content-Language",
+            "Content-Security-Policy",
+            "X-Frame-Options",
+            "Referrer-Policy",
+            "ETag",
+            "Last-Modified",
+            "Cache-Control",
+        ):
+            self.assertEqual(again.headers.get(header), first.headers.get(header), header)
+
+    def test_another_worker_answers_from_the_shared_cache(self):
+        self.server.get(GUIDE)
+        other_worker = WSGIServer(caching.EarlyAnswer(wsgi.django_application))
+        with mock.patch.object(other_worker.application, "application", side_effect=AssertionError):
+            self.assertIn("Alter Titel", other_worker.get(GUIDE).text)
+
+    def test_a_publish_shows_on_the_next_request_in_every_worker(self):
+        other_worker = WSGIServer(caching.EarlyAnswer(wsgi.django_application))
+        for server in (self.server, other_worker, self.server, other_worker):
+            server.get(GUIDE)
         publish_draft(self.guide, title_de="Neuer Titel")
-        self.assertContains(self.client.get(GUIDE), "Neuer Titel")
+        for server in (self.server, other_worker):
+            page = server.get(GUIDE).text
+            self.assertIn("Neuer Titel", page)
+            self.assertNotIn("Alter Titel", page)
 
     def test_languages_and_hosts_are_kept_apart(self):
-        german = self.client.get(GUIDE)
-        english = self.client.get("/en/linkedin/ki-training/")
-        self.assertEqual(german["Content-Language"], "de")
-        self.assertEqual(english["Content-Language"], "en")
-        self.assertEqual(self.client.get(GUIDE)["Content-Language"], "de")
+        with override_settings(ALLOWED_HOSTS=["testserver", "guides.example.org"]):
+            for _ in range(2):
+                german = self.server.get(GUIDE)
+                english = self.server.get("/en/linkedin/ki-training/")
+                other_host = self.server.get(GUIDE, HTTP_HOST="guides.example.org")
+                self.assertEqual(german.headers["Content-Language"], "de")
+                self.assertEqual(english.headers["Content-Language"], "en")
+                self.assertIn("http://testserver/de/linkedin/ki-training/", german.text)
+                self.assertIn("http://guides.example.org/de/linkedin/ki-training/", other_host.text)
+
+    def test_the_stale_notice_is_not_held_back_by_an_early_answer(self):
+        verified = self.guide.published_version.verified_on
+        last_fresh_day = verified + datetime.timedelta(days=settings.STALE_AFTER_DAYS)
+        noon = datetime.time(12, tzinfo=timezone.get_current_timezone())
+        with time_machine.travel(datetime.datetime.combine(last_fresh_day, noon), tick=False):
+            self.server.get(GUIDE)
+            self.assertNotIn("Tage nicht geprüft", self.server.get(GUIDE).text)
+        next_day = last_fresh_day + datetime.timedelta(days=1)
+        with time_machine.travel(datetime.datetime.combine(next_day, noon), tick=False):
+            self.assertIn("Tage nicht geprüft", self.server.get(GUIDE).text)
+
+    def test_a_host_django_refuses_is_never_answered_from_the_cache(self):
+        self.server.get(GUIDE)
+        self.assertEqual(self.server.get(GUIDE, HTTP_HOST="evil.example").status[:3], "400")
+
+    def test_an_address_without_language_follows_the_browsers_language(self):
+        for _ in range(2):
+            german = self.server.get("/sitemap.xml", HTTP_ACCEPT_LANGUAGE="de")
+            english = self.server.get("/sitemap.xml", HTTP_ACCEPT_LANGUAGE="en")
+            self.assertEqual(german.headers["Content-Language"], "de")
+            self.assertEqual(english.headers["Content-Language"], "en")
 
     def test_a_signed_in_editor_is_never_answered_early(self):
-        self.client.get(GUIDE)
-        self.client.get(GUIDE)
+        self.server.get(GUIDE)
         self.client.force_login(make_user())
-        self.assertNotIn("ETag", self.client.get(GUIDE))
+        session = self.client.cookies[settings.SESSION_COOKIE_NAME].value
+        cookie = f"{settings.SESSION_COOKIE_NAME}={session}"
+        page = self.server.get(GUIDE, HTTP_COOKIE=cookie)
+        self.assertEqual(page.status, "200 OK")
+        self.assertNotIn("ETag", page.headers)
+
+    def test_an_early_answer_is_compressed_when_the_browser_accepts_it(self):
+        plain = self.server.get(GUIDE)
+        zipped = self.server.get(GUIDE, HTTP_ACCEPT_ENCODING="gzip, br")
+        self.assertEqual(zipped.headers["Content-Encoding"], "gzip")
+        self.assertEqual(gzip.decompress(zipped.body), plain.body)
+        self.assertEqual(int(zipped.headers["Content-Length"]), len(zipped.body))
+        self.assertNotIn("Content-Encoding", self.server.get(GUIDE).headers)
+
+    def test_an_early_answer_tells_a_browser_that_has_the_page_so(self):
+        first = self.server.get(GUIDE)
+        etag = self.server.get(GUIDE, HTTP_IF_NONE_MATCH=first.headers["ETag"])
+        since = self.server.get(GUIDE, HTTP_IF_MODIFIED_SINCE=first.headers["Last-Modified"])
+        self.assertEqual((etag.status, etag.body), ("304 Not Modified", b""))
+        self.assertEqual((since.status, since.body), ("304 Not Modified", b""))
+        self.assertEqual(etag.headers["ETag"], first.headers["ETag"])
+        other = self.server.get(GUIDE, HTTP_IF_NONE_MATCH='"something-else"')
+        self.assertEqual(other.body, first.body)
+
+    def test_a_head_request_gets_the_headers_only(self):
+        first = self.server.get(GUIDE)
+        head = self.server.get(GUIDE, REQUEST_METHOD="HEAD")
+        self.assertEqual((head.status, head.body), ("200 OK", b""))
+        self.assertEqual(head.headers["Content-Length"], str(len(first.body)))
 
     @override_settings(EMBED_FRAME_ANCESTORS=["https://intranet.example.org"])
     def test_an_early_answer_keeps_the_embeds_framing_rules(self):
         embed = "/de/linkedin/ki-training/embed/"
-        first = self.client.get(embed)
-        again = self.client.get(embed)
-        self.assertIn("https://intranet.example.org", again["Content-Security-Policy"])
-        self.assertNotIn("X-Frame-Options", again)
-        self.assertEqual(again["Content-Security-Policy"], first["Content-Security-Policy"])
+        first = self.server.get(embed)
+        again = self.server.get(embed)
+        self.assertIn("https://intranet.example.org", again.headers["Content-Security-Policy"])
+        self.assertNotIn("X-Frame-Options", again.headers)
+        self.assertEqual(
+            again.headers["Content-Security-Policy"], first.headers["Content-Security-Policy"]
+        )
+
+    @override_settings(PAGE_CACHE_MEMORY_BYTES=100_000)
+    def test_a_worker_keeps_no_more_pages_in_memory_than_configured(self):
+        server = WSGIServer(caching.EarlyAnswer(wsgi.django_application))
+        for guide in published_copies(self.guide, 6):
+            server.get(f"/de/linkedin/{guide.slug}/")
+        kept = server.application.kept
+        self.assertLessEqual(kept.bytes, 100_000)
+        self.assertGreater(len(kept.pages), 0)

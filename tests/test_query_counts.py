@@ -8,7 +8,7 @@ from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from guides.models import Guide
-from tests.helpers import make_guide, make_platform, published_copies
+from tests.helpers import forget_kept_parts, make_guide, make_platform, published_copies
 
 
 @override_settings(PAGE_CACHE=False)  # the rendering itself, as on a cache miss
@@ -21,8 +21,21 @@ class GuidePageQueryTests(TestCase):
 
     def test_a_guide_with_fifty_steps_takes_as_many_queries_as_one_with_two(self):
         for url in ("/de/linkedin/two/", "/de/linkedin/fifty/"):
+            forget_kept_parts()
             with self.subTest(url=url), self.assertNumQueries(5):
                 self.client.get(url)
+
+    def test_a_guide_read_again_takes_no_query(self):
+        self.client.get("/de/linkedin/fifty/")
+        with self.assertNumQueries(0):
+            self.assertContains(self.client.get("/de/linkedin/fifty/"), 'class="step"', count=50)
+
+    def test_after_an_edit_elsewhere_the_steps_and_sources_are_not_read_again(self):
+        self.client.get("/de/linkedin/fifty/")
+        make_platform(name="Other")
+        # guide with platform and version, regions, site settings
+        with self.assertNumQueries(3):
+            self.assertContains(self.client.get("/de/linkedin/fifty/"), 'class="step"', count=50)
 
     def test_steps_and_sources_are_loaded_without_joining_guides_or_platforms(self):
         # Ordering a version's steps once joined version, guide and platform (the models'
@@ -54,7 +67,14 @@ class CatalogueQueryTests(TestCase):
 
     def _assert_counts(self):
         for url, count in self.PAGES.items():
+            forget_kept_parts()
             with self.subTest(url=url), self.assertNumQueries(count):
+                self.assertEqual(self.client.get(url).status_code, 200)
+        # Read again, a page reads no site settings, and the guide page nothing at all.
+        for url, count in self.PAGES.items():
+            self.client.get(url)
+            again = 0 if url.endswith("/guide-0/") else count - 1
+            with self.subTest(url=url, again=True), self.assertNumQueries(again):
                 self.assertEqual(self.client.get(url).status_code, 200)
 
     def test_lists_and_search_take_a_fixed_number_of_queries_with_three_guides(self):

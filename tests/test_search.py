@@ -1,4 +1,5 @@
 import io
+import re
 
 from django.core.management import call_command
 from django.db import connection
@@ -6,7 +7,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from guides.models import SearchWord, Source
-from tests.helpers import add_step, make_guide, make_platform, published_copies
+from tests.helpers import add_step, forget_kept_parts, make_guide, make_platform, published_copies
 
 # The search view's queries, whatever the number of guides: branding, then finding and ranking
 # the versions in one query and loading the shown ones in another.
@@ -187,6 +188,7 @@ class SearchTests(TestCase):
 
 
 def _search_queries(test, url):
+    forget_kept_parts()  # the site settings, kept once read
     with CaptureQueriesContext(connection) as queries:
         response = test.client.get(url)
     test.assertEqual(response.status_code, 200)
@@ -209,6 +211,9 @@ class ManyGuidesSearchTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         published_copies(make_guide(steps=3), 299)
+        cls.summary_only = make_guide(
+            steps=1, title_de="Werbung begrenzen", summary_de="Eine kurze Anleitung."
+        )
         call_command("rebuild_search_index", stdout=io.StringIO())
 
     def test_search_makes_the_same_number_of_queries_with_300_guides(self):
@@ -217,11 +222,42 @@ class ManyGuidesSearchTests(TestCase):
         _response, queries = _search_queries(self, "/de/search/?q=zzz")
         self.assertEqual(queries, SEARCH_QUERIES - 1)
 
-    def test_many_results_show_the_best_and_say_how_many_there_are(self):
+    def _result_links(self, url):
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        return re.findall(r'<h2><a href="([^"]+)"', response.content.decode())
+
+    def test_many_results_come_a_page_at_a_time_and_say_how_many_there_are(self):
         response = self.client.get("/de/search/?q=anleitung")
-        self.assertContains(response, "300 Anleitungen gefunden für „anleitung“.")
-        self.assertContains(response, "Das sind die 50 besten Treffer")
-        self.assertEqual(response.content.count(b'<article class="card">'), 50)
+        self.assertContains(response, "301 Anleitungen gefunden für „anleitung“.")
+        self.assertEqual(response.content.count(b'<article class="card">'), 20)
+        self.assertContains(response, "Seite 1 von 16")
+        self.assertContains(response, 'rel="next" href="?q=anleitung&amp;page=2"')
+
+    def test_the_next_page_shows_the_next_hits(self):
+        first = self._result_links("/de/search/?q=anleitung")
+        second = self.client.get("/de/search/?q=anleitung&page=2")
+        self.assertContains(second, '<ol class="results" start="21">')
+        self.assertContains(second, 'rel="prev" href="?q=anleitung&amp;page=1"')
+        links = self._result_links("/de/search/?q=anleitung&page=2")
+        self.assertEqual(len(links), 20)
+        self.assertFalse(set(first) & set(links))
+
+    def test_every_hit_is_on_exactly_one_page_and_the_weakest_on_the_last(self):
+        links = []
+        for page in range(1, 17):
+            links += self._result_links(f"/de/search/?q=anleitung&page={page}")
+        self.assertEqual(len(links), 301)
+        self.assertEqual(len(set(links)), 301)
+        # Only in its summary, the others have the word in their title.
+        self.assertEqual(links[-1], self.summary_only.get_absolute_url())
+
+    def test_a_page_that_does_not_exist_is_not_found(self):
+        for page in ("17", "0", "-1", "zwei", "99999999999999999999"):
+            with self.subTest(page=page):
+                response = self.client.get(f"/de/search/?q=anleitung&page={page}")
+                self.assertContains(response, "Seite nicht gefunden", status_code=404)
+        self.assertEqual(self.client.get("/de/search/?q=zzz&page=2").status_code, 404)
 
 
 class UpgradeTests(TestCase):

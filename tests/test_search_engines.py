@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from branding.models import SiteSettings
 from guides.models import Guide
-from tests.helpers import make_guide, make_platform, make_user
+from tests.helpers import make_guide, make_platform, make_user, publish_draft
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -56,7 +56,7 @@ class RobotsTests(TestCase):
 class SitemapTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.guide = make_guide(slug="ki", title_de="KI-Training")
+        cls.guide = make_guide(slug="ki", title_de="KI-Training", title_en="AI training")
         make_guide(platform=cls.guide.platform, slug="entwurf", published=False)
         make_platform("Empty")
 
@@ -71,28 +71,37 @@ class SitemapTests(TestCase):
             for url in root.findall(f"{SITEMAP}url")
         }
 
-    def test_sitemap_lists_home_platform_and_guide_in_every_language(self):
+    def test_sitemap_lists_home_and_platform_in_every_language(self):
         urls = self._urls()
         for code in LANGUAGES:
             self.assertIn(f"http://testserver/{code}/", urls)
             self.assertIn(f"http://testserver/{code}/linkedin/", urls)
-            self.assertIn(f"http://testserver/{code}/linkedin/ki/", urls)
-        self.assertEqual(len(urls), 3 * len(LANGUAGES))
+
+    def test_sitemap_lists_a_guide_only_in_the_languages_it_is_written_in(self):
+        guides = {url for url in self._urls() if url.endswith("/linkedin/ki/")}
+        self.assertEqual(
+            guides, {"http://testserver/de/linkedin/ki/", "http://testserver/en/linkedin/ki/"}
+        )
+        publish_draft(self.guide, title_fr="Entraînement de l'IA")
+        self.assertIn("http://testserver/fr/linkedin/ki/", self._urls())
 
     def test_sitemap_leaves_out_drafts_and_platforms_without_guides(self):
         urls = " ".join(self._urls())
         self.assertNotIn("entwurf", urls)
         self.assertNotIn("/empty/", urls)
 
-    def test_sitemap_gives_every_language_and_a_default_as_alternates(self):
-        alternates = self._urls()["http://testserver/fr/linkedin/ki/"]
+    def test_sitemap_gives_the_guides_languages_and_a_default_as_alternates(self):
+        alternates = self._urls()["http://testserver/en/linkedin/ki/"]
         self.assertEqual(
             alternates,
             {
-                **{code: f"http://testserver/{code}/linkedin/ki/" for code in LANGUAGES},
+                "de": "http://testserver/de/linkedin/ki/",
+                "en": "http://testserver/en/linkedin/ki/",
                 "x-default": "http://testserver/de/linkedin/ki/",
             },
         )
+        platform = self._urls()["http://testserver/fr/linkedin/"]
+        self.assertEqual(set(platform), {*LANGUAGES, "x-default"})
 
     def test_sitemap_dates_a_guide_by_its_publication(self):
         response = self.client.get("/sitemap.xml")
@@ -131,14 +140,30 @@ class PageHeadTests(TestCase):
         self.assertEqual(response.status_code, 200)
         return response.content.decode()
 
-    def test_every_reader_page_names_itself_in_every_language(self):
-        for path in ("/en/", "/en/linkedin/", "/en/linkedin/ki/", "/en/linkedin/ki/history/"):
+    def test_home_and_platform_name_themselves_in_every_language(self):
+        for path in ("/en/", "/en/linkedin/"):
             with self.subTest(path):
                 alternates = dict(_links(self._html(path), "alternate"))
                 suffix = path.removeprefix("/en")
                 for code in LANGUAGES:
                     self.assertEqual(alternates[code], f"http://testserver/{code}{suffix}")
                 self.assertEqual(alternates["x-default"], f"http://testserver/de{suffix}")
+
+    def test_a_guide_names_itself_only_in_the_languages_it_is_written_in(self):
+        # Its French and Italian pages show the English title and name the English page as
+        # canonical: listing them as alternates would contradict that.
+        for path in ("/fr/linkedin/ki/", "/en/linkedin/ki/history/"):
+            with self.subTest(path):
+                alternates = dict(_links(self._html(path), "alternate"))
+                suffix = path.removeprefix(path[:3])
+                self.assertEqual(
+                    alternates,
+                    {
+                        "de": f"http://testserver/de{suffix}",
+                        "en": f"http://testserver/en{suffix}",
+                        "x-default": f"http://testserver/de{suffix}",
+                    },
+                )
 
     def test_alternates_leave_out_the_query_string(self):
         alternates = dict(_links(self._html("/en/linkedin/ki/?labels=de"), "alternate"))

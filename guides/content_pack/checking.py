@@ -496,7 +496,7 @@ class _Checker:
         if not version["title"]["de"]:
             self.error(f"{where}, title.de", "is missing: every version needs a German title")
         self.https(version["deep_link"], f"{where}, deep_link")
-        self.model(_version(version, number=version["number"] or 1), where)
+        self.model(unsaved_version(version, number=version["number"] or 1), where)
         limit = _column_range(_field(Step, "position"))[1]
         version["steps"] = [
             self.step(step, f"{where}, step {n}", pack)
@@ -516,7 +516,7 @@ class _Checker:
         steps = [
             _step(step, position=position) for position, step in enumerate(version["steps"], 1)
         ]
-        for problem in _version(version, number=version["number"]).publish_problems(steps):
+        for problem in unsaved_version(version, number=version["number"]).publish_problems(steps):
             self.error(where, f"cannot be {version['status']}: {problem}")
 
     def moment(self, data, name, where, kind):
@@ -673,7 +673,8 @@ def _escape_braces(text):
     return text.replace("{", "{{").replace("}", "}}")
 
 
-def _version(data, **fields):
+def unsaved_version(data, **fields):
+    """A GuideVersion (not saved) with the texts and fields of a pack's version `data`."""
     return GuideVersion(
         deep_link=data["deep_link"],
         minutes=data["minutes"],

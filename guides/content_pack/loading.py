@@ -30,9 +30,9 @@ from .checking import (
     ContentPackError,
     _step,
     _translated,
-    _version,
     _without,
     read_pack,
+    unsaved_version,
 )
 
 
@@ -69,10 +69,10 @@ def load_pack(pack, progress=None):
     done = 0
     try:
         with transaction.atomic():
-            regions = {data["code"]: _region(data) for data in pack["regions"]}
-            images = _Images(pack["images"])
+            regions = {data["code"]: stored_region(data) for data in pack["regions"]}
+            images = PackImages(pack["images"])
             for data in pack["platforms"]:
-                platform = _platform(data)
+                platform = stored_platform(data)
                 for guide_data in data["guides"]:
                     _load_guide(platform, guide_data, regions, images, report, pack["unreviewed"])
                     done += 1
@@ -86,14 +86,16 @@ def load_pack(pack, progress=None):
     return report
 
 
-def _region(data):
+def stored_region(data):
+    """The site's region of a pack's region `data`, created when new."""
     return Region.objects.get_or_create(
         code=data["code"],
         defaults={"position": data["position"], **_translated(data, ("name",))},
     )[0]
 
 
-def _platform(data):
+def stored_platform(data):
+    """The site's platform of a pack's platform `data`, created when new."""
     return Platform.objects.get_or_create(
         slug=data["slug"],
         defaults={
@@ -105,7 +107,7 @@ def _platform(data):
     )[0]
 
 
-class _Images:
+class PackImages:
     """Screenshot rows for the pack's images, stored when a new step first needs them."""
 
     def __init__(self, images):
@@ -208,7 +210,7 @@ def _create_version(guide, data, stored, images, name, unreviewed=()):
     published one follows).
     """
     based_on = stored.get(data["based_on"])
-    version = _version(
+    version = unsaved_version(
         data,
         guide=guide,
         number=data["number"],
@@ -219,11 +221,7 @@ def _create_version(guide, data, stored, images, name, unreviewed=()):
         version.created_at = data["published_at"]
     version.save()
     store_steps_and_sources(version, data, images)
-    # A pack's translations were reviewed where the pack was made: they start confirmed, except
-    # in the languages the pack names as unreviewed (machine-assisted), which editors check.
-    reviewed = [code for code in translated_languages() if code not in unreviewed]
-    if reviewed:
-        version.confirm_translations(languages=reviewed)
+    confirm_reviewed(version, unreviewed)
     if data["status"] != GuideVersion.Status.DRAFT:
         try:
             version.publish(published_at=data["published_at"], verified_on=data["verified_on"])
@@ -271,6 +269,14 @@ def version_data(version):
         "steps": [step_data(step) for step in version.steps.all()],
         "sources": [{"url": s.url, "title": s.title} for s in version.sources.all()],
     }
+
+
+def confirm_reviewed(version, unreviewed):
+    """A pack's translations were reviewed where the pack was made: they start confirmed, except
+    in the languages the pack names as unreviewed (machine-assisted), which editors check."""
+    reviewed = [code for code in translated_languages() if code not in unreviewed]
+    if reviewed:
+        version.confirm_translations(languages=reviewed)
 
 
 def store_steps_and_sources(version, data, images):

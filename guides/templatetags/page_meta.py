@@ -2,8 +2,8 @@
 
 from django import template
 from django.conf import settings
-from django.urls import Resolver404, resolve, reverse
-from django.utils.translation import override
+
+from .reader import page_paths
 
 register = template.Library()
 
@@ -28,20 +28,16 @@ def absolute_url(context, path):
 def language_alternates(context):
     """(hreflang, absolute address) of this page in every site language, then x-default.
 
-    Without the query string: the alternates name the pages search engines should index. Pages
-    outside the language prefix (the admin, errors without a match) get none.
+    Without the query string: the alternates name the pages search engines should index. A page
+    may narrow the languages (`indexed_languages` in its context: a guide page lists only the
+    languages it has its own title in). Pages outside the language prefix (the admin, errors
+    without a match) get none.
     """
     request = context.get("request")
-    try:
-        match = resolve(request.path_info) if request else None
-    except Resolver404:
-        match = None
-    if match is None or match.namespace in ("", "admin"):
+    paths = page_paths(request) if request else None
+    if paths is None:
         return []
-    links = []
-    for code, _name in settings.LANGUAGES:
-        with override(code):
-            path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
-        links.append((code, absolute(request, path)))
-    default = dict(links)[settings.LANGUAGE_CODE]
+    languages = context.get("indexed_languages") or paths
+    links = [(code, absolute(request, paths[code])) for code in languages]
+    default = dict(links).get(settings.LANGUAGE_CODE, links[0][1])
     return [*links, ("x-default", default)]

@@ -1,8 +1,10 @@
 """Template helpers for the reader pages: languages and links that keep the query string."""
 
+import functools
+
 from django import template
 from django.conf import settings
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, get_script_prefix, resolve, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import get_language, get_language_info, override
@@ -33,19 +35,44 @@ def language_names(codes):
     return ", ".join(str(language_name(code)) for code in codes)
 
 
+@functools.lru_cache(maxsize=2048)
+def _path_in(code, script_prefix, view_name, args, kwargs):
+    # reverse() walks the URL patterns each time; a page's address in a language never changes.
+    with override(code):
+        return reverse(view_name, args=args, kwargs=dict(kwargs))
+
+
+def page_paths(request):
+    """{language code: path of this page in that language}, without the query; None for a page
+    outside the language prefix (the admin, an address that matches nothing). Once per request."""
+    if not hasattr(request, "_page_paths"):
+        match = request.resolver_match
+        if match is None:  # a page answered before URL resolution
+            try:
+                match = resolve(request.path_info)  # in the active language: its prefix is in it
+            except Resolver404:
+                match = None
+        paths = None
+        # Any page under the language prefix (guides, the organisation's pages); not the admin.
+        if match is not None and match.namespace not in ("", "admin"):
+            kwargs = tuple(sorted(match.kwargs.items()))
+            prefix = get_script_prefix()
+            paths = {
+                code: _path_in(code, prefix, match.view_name, tuple(match.args), kwargs)
+                for code in LANGUAGE_CODES
+            }
+        request._page_paths = paths
+    return request._page_paths
+
+
 def _same_page_in(request, code):
     """The current page in language `code`; the home page when the path names no page."""
-    try:
-        match = resolve(request.path_info)  # in the active language: its prefix is in the path
-    except Resolver404:
-        match = None
-    with override(code):
-        # Any page under the language prefix (guides, the organisation's pages); not the admin.
-        if match is None or match.namespace in ("", "admin"):
+    paths = page_paths(request)
+    if paths is None:
+        with override(code):
             return reverse("guides:home")
-        path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
     query = request.GET.urlencode()
-    return f"{path}?{query}" if query else path
+    return f"{paths[code]}?{query}" if query else paths[code]
 
 
 @register.simple_tag(takes_context=True)
