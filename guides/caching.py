@@ -28,8 +28,6 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from django.utils.translation import get_language, get_language_from_path
 
-TOKEN_KEY = "content-token"
-
 # Models whose rows readers never see: writing them must not empty the page cache.
 UNSEEN_MODELS = {
     "admin.logentry",
@@ -49,29 +47,50 @@ UNSEEN_MODELS = {
 }
 
 
+class SharedToken:
+    """A random token in a cache every worker reads, replaced whenever what it stands for
+    changes: keys that hold it go stale everywhere at once. Random, not a counter, so that a
+    rolled-back transaction cannot bring back an old value."""
+
+    def __init__(self, cache_alias, key):
+        self.cache_alias = cache_alias
+        self.key = key
+
+    def _cache(self):
+        return caches[self.cache_alias]
+
+    def _replace(self):
+        self._cache().set(self.key, secrets.token_hex(8), None)
+
+    def replace(self):
+        self._replace()
+        # Again once the transaction commits: what was rendered from the old rows between the
+        # first replacement and the commit must not stay kept under the new token.
+        transaction.on_commit(self._replace)
+
+    def current(self):
+        token = self._cache().get(self.key)
+        if token is None:
+            token = secrets.token_hex(8)
+            self._cache().add(self.key, token, None)
+            token = self._cache().get(self.key, token)
+        return token
+
+
+CONTENT_TOKEN = SharedToken("pages", "content-token")
+
+
 def _cache():
     return caches["pages"]
 
 
-def _bump():
-    _cache().set(TOKEN_KEY, secrets.token_hex(8), None)
-
-
 def content_changed():
     """Makes every cached page fresh. Call after a QuerySet.update() or bulk write readers see."""
-    _bump()
-    # Again once the transaction commits: a page rendered from the old rows between the first
-    # bump and the commit must not stay cached under the new token.
-    transaction.on_commit(_bump)
+    CONTENT_TOKEN.replace()
 
 
 def _token():
-    token = _cache().get(TOKEN_KEY)
-    if token is None:
-        token = secrets.token_hex(8)
-        _cache().add(TOKEN_KEY, token, None)
-        token = _cache().get(TOKEN_KEY, token)
-    return token
+    return CONTENT_TOKEN.current()
 
 
 def _seen_by_readers(sender):

@@ -15,41 +15,25 @@ Every key holds the build, so that a deploy never serves what the old code rende
 """
 
 import hashlib
-import secrets
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from . import caching
-
-PARTS_TOKEN_KEY = "parts-token"
 
 
 def _cache():
     return caches["fragments"]
 
 
-def _bump_parts():
-    _cache().set(PARTS_TOKEN_KEY, secrets.token_hex(8), None)
+PARTS_TOKEN = caching.SharedToken("fragments", "parts-token")
 
 
 def parts_changed():
     """Makes every kept version part fresh: a published step or a screenshot changed."""
-    _bump_parts()
-    # Again on commit: a part rendered from the old rows meanwhile must not stay kept.
-    transaction.on_commit(_bump_parts)
-
-
-def _parts_token():
-    token = _cache().get(PARTS_TOKEN_KEY)
-    if token is None:
-        token = secrets.token_hex(8)
-        _cache().add(PARTS_TOKEN_KEY, token, None)
-        token = _cache().get(PARTS_TOKEN_KEY, token)
-    return token
+    PARTS_TOKEN.replace()
 
 
 def _on_screenshot_write(sender, created=False, **kwargs):
@@ -88,7 +72,7 @@ def for_version(version, parts, compute):
         return compute()
     # The publication time too: a database restored or built afresh may reuse a version's id.
     identity = [version.pk, version.status, version.published_at]
-    key = _key("version", [*identity, *parts, caching.build_id(), _parts_token()])
+    key = _key("version", [*identity, *parts, caching.build_id(), PARTS_TOKEN.current()])
     return _kept(key, compute)
 
 
