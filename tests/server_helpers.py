@@ -1,6 +1,7 @@
 """The production start, run for real outside Docker: config/docker-entrypoint.sh in a clean
 environment, gunicorn on a port of its own, and PostgreSQL databases and TCP proxies for it."""
 
+import collections
 import http.client
 import os
 import random
@@ -23,20 +24,30 @@ ENTRYPOINT = ROOT / "config" / "docker-entrypoint.sh"
 SECRET_KEY = "entrypoint-test-key-" + "x" * 40
 # The site's name for itself in these tests; the health check comes as 127.0.0.1.
 SITE_HOST = "guides.example.org"
-# This project's ports on a shared machine (the tests pick free ones among them).
-PORTS = range(8300, 8400)
+# This project's ports on a shared machine (the tests pick free ones among them); two suites side
+# by side (.ci/run) each take a hundred of their own.
+_FIRST_PORT = int(os.environ.get("TEST_PORTS_FROM") or 8300)
+PORTS = range(_FIRST_PORT, _FIRST_PORT + 100)
 # The Redis database that the servers started by tests share; two suites side by side (.ci/run)
 # each set a database of their own.
 REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/6")
 
 
+# The ports handed out last in this process: a port stays free until its server binds it, so two
+# calls in a row could otherwise return the same one.
+_handed_out = collections.deque(maxlen=32)
+
+
 def free_port():
     for port in random.sample(PORTS, len(PORTS)):
+        if port in _handed_out:
+            continue
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:
                 continue
+            _handed_out.append(port)
             return port
     pytest.fail(f"no free port in {PORTS}")
 

@@ -85,10 +85,7 @@ def _wait_until_serving(port, server, deadline):
 
 
 def _two_free_ports():
-    first = free_port()
-    while (second := free_port()) == first:
-        pass
-    return first, second
+    return free_port(), free_port()
 
 
 @pytest.fixture
