@@ -46,7 +46,7 @@ help:
 	@echo "make lint      ruff check, ruff format --check, makemigrations --check, hadolint"
 	@echo "make audit     pip-audit over requirements*.txt (known vulnerabilities)"
 	@echo "make stress    load test of the production server on SQLite and PostgreSQL (bench/)"
-	@echo "make bench     reader pages side by side with a static file, ~16 min (BENCH_ARGS=--quick)"
+	@echo "make bench     reader pages side by side with a static file, ~15 min (BENCH_ARGS=--quick)"
 	@echo "make format    ruff format and ruff check --fix"
 	@echo "make messages  update locale/*/LC_MESSAGES/django.po"
 	@echo "make lock      re-pin requirements*.txt from pyproject.toml (LOCK_ARGS=--upgrade)"

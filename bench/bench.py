@@ -13,7 +13,7 @@ wrk runs BENCH_SECONDS (default 10) at 16 and at 64 connections against each pag
 alternating, BENCH_ROUNDS (default 3) rounds; the best round counts. Prints requests/s, p50/p99,
 errors, ratio to the static file, queries per page, gzip weight and the workers' RSS after load,
 and writes the figures to BENCH_JSON (default bench-results.json in the working directory).
-About 16 minutes; `--quick` is a smoke run of about 4 minutes (one round, 2 s, 16 connections,
+About 15 minutes; `--quick` is a smoke run of about 4 minutes (one round, 2 s, 16 connections,
 30 guides in the catalogue).
 """
 
