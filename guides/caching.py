@@ -89,10 +89,6 @@ def content_changed():
     CONTENT_TOKEN.replace()
 
 
-def _token():
-    return CONTENT_TOKEN.current()
-
-
 def _seen_by_readers(sender):
     # Safe by default: a model is seen unless listed, whichever app it comes from.
     return sender._meta.label_lower not in UNSEEN_MODELS
@@ -161,7 +157,7 @@ def _key(request):
         get_language(),
         str(timezone.localdate()),
         build_id(),
-        _token(),
+        CONTENT_TOKEN.current(),
     ]
     return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
@@ -173,8 +169,8 @@ def _add_validators(response, etag, modified):
     return response
 
 
-def _accepts_gzip(request):
-    return "gzip" in request.headers.get("Accept-Encoding", "")
+def _accepts_gzip(accept_encoding):
+    return "gzip" in accept_encoding
 
 
 def _from_entry(request, entry):
@@ -184,7 +180,7 @@ def _from_entry(request, entry):
         return _add_validators(conditional, etag, modified)
     # Reader pages hold no secrets, so compressing them opens no BREACH-style leak; the admin
     # is never compressed. Compressed once, when the page is stored.
-    if _accepts_gzip(request):
+    if _accepts_gzip(request.headers.get("Accept-Encoding", "")):
         response = HttpResponse(compressed, content_type=content_type)
         response["Content-Encoding"] = "gzip"
     else:
@@ -249,7 +245,7 @@ class EarlyAnswer:
         key = _environ_key(environ)
         if key is None:
             return self.application(environ, start_response)
-        token = _token()
+        token = CONTENT_TOKEN.current()
         page = self.kept.get(key, token)
         if page is None:
             page = _cache().get(_shared_key(key, token))
@@ -331,7 +327,7 @@ class _FinishedPage:
             start_response("304 Not Modified", headers)
             return [b""]
         # Reader pages hold no secrets, so compressing them opens no BREACH-style leak.
-        if "gzip" in environ.get("HTTP_ACCEPT_ENCODING", ""):
+        if _accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")):
             body, headers = self.compressed, [*self.headers, ("Content-Encoding", "gzip")]
         else:
             body, headers = self.content, list(self.headers)

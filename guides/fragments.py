@@ -78,5 +78,5 @@ def for_version(version, parts, compute):
 
 def until_content_changes(kind, parts, compute):
     """compute(), kept until the next write readers see."""
-    key = _key(kind, [*parts, caching.build_id(), caching._token()])
+    key = _key(kind, [*parts, caching.build_id(), caching.CONTENT_TOKEN.current()])
     return _kept(key, compute, timeout=settings.PAGE_CACHE_TIMEOUT)
