@@ -10,11 +10,15 @@ so a deploy does not serve pages rendered by the old code.
 """
 
 import collections
+import datetime
 import functools
 import gzip
 import hashlib
+import mmap
+import os
 import secrets
 import threading
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -48,33 +52,103 @@ UNSEEN_MODELS = {
 
 
 class SharedToken:
-    """A random token in a cache every worker reads, replaced whenever what it stands for
-    changes: keys that hold it go stale everywhere at once. Random, not a counter, so that a
-    rolled-back transaction cannot bring back an old value."""
+    """A random token every worker reads, replaced whenever what it stands for changes: keys
+    that hold it go stale everywhere at once. Random, not a counter, so that a rolled-back
+    transaction cannot bring back an old value.
+
+    It lives beside the entries of its cache: in a file mapped into every process's memory when
+    the cache is a folder of files (one machine; reading it costs one stat() and no read), in the
+    cache itself otherwise (Redis, for several machines).
+    """
 
     def __init__(self, cache_alias, key):
         self.cache_alias = cache_alias
         self.key = key
 
-    def _cache(self):
-        return caches[self.cache_alias]
-
-    def _replace(self):
-        self._cache().set(self.key, secrets.token_hex(8), None)
+    def _storage(self):
+        config = settings.CACHES[self.cache_alias]
+        if config["BACKEND"] == FILE_BASED_CACHE:
+            return _mapped_token(config["LOCATION"], self.key)
+        return _TokenInCache(caches[self.cache_alias], self.key)
 
     def replace(self):
-        self._replace()
+        storage = self._storage()
+        storage.replace()
         # Again once the transaction commits: what was rendered from the old rows between the
         # first replacement and the commit must not stay kept under the new token.
-        transaction.on_commit(self._replace)
+        transaction.on_commit(storage.replace)
 
     def current(self):
-        token = self._cache().get(self.key)
+        return self._storage().current()
+
+
+FILE_BASED_CACHE = "django.core.cache.backends.filebased.FileBasedCache"
+
+
+class _TokenInCache:
+    def __init__(self, cache, key):
+        self.cache = cache
+        self.key = key
+
+    def replace(self):
+        self.cache.set(self.key, secrets.token_hex(8), None)
+
+    def current(self):
+        token = self.cache.get(self.key)
         if token is None:
             token = secrets.token_hex(8)
-            self._cache().add(self.key, token, None)
-            token = self._cache().get(self.key, token)
+            self.cache.add(self.key, token, None)
+            token = self.cache.get(self.key, token)
         return token
+
+
+@functools.cache
+def _mapped_token(folder, key):
+    return _MappedToken(Path(folder) / f"{key}.token")
+
+
+class _MappedToken:
+    """The token as the first bytes of a small file that every process on the machine maps
+    (MAP_SHARED): a write by one process is what every other reads next. The file is not one
+    of the cache's entries, so clearing the cache leaves it. Should the file be deleted or
+    replaced, the next read maps the new one."""
+
+    SIZE = 8
+
+    def __init__(self, path):
+        self.path = path
+        self.mapped = None  # (inode, mmap)
+        self.lock = threading.Lock()
+
+    def current(self):
+        return self._map()[: self.SIZE].hex()
+
+    def replace(self):
+        self._map()[: self.SIZE] = secrets.token_bytes(self.SIZE)
+
+    def _map(self):
+        try:
+            inode = os.stat(self.path).st_ino
+        except FileNotFoundError:
+            inode = None
+        mapped = self.mapped
+        if mapped is None or mapped[0] != inode:
+            with self.lock:
+                mapped = self.mapped = self._open()
+        return mapped[1]
+
+    def _open(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            if os.fstat(fd).st_size < self.SIZE:
+                # A new file: a random start, so that a file deleted and made again does not
+                # bring back a token that pages were kept under. Another process doing the same
+                # at once only means one more new token.
+                os.pwrite(fd, secrets.token_bytes(self.SIZE), 0)
+            return os.fstat(fd).st_ino, mmap.mmap(fd, self.SIZE)
+        finally:
+            os.close(fd)
 
 
 CONTENT_TOKEN = SharedToken("pages", "content-token")
@@ -155,7 +229,7 @@ def _key(request):
     parts = [
         request.build_absolute_uri(),
         get_language(),
-        str(timezone.localdate()),
+        TODAY.iso(),
         build_id(),
         CONTENT_TOKEN.current(),
     ]
@@ -271,21 +345,48 @@ class EarlyAnswer:
 
 
 def _environ_key(environ):
+    # A tuple: the memory copy is looked up by it as it is; only the shared cache gets a digest.
     if not settings.PAGE_CACHE or environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
         return None
-    cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
+    cookie_header = environ.get("HTTP_COOKIE")
+    cookies = parse_cookie(cookie_header) if cookie_header else {}
     if settings.SESSION_COOKIE_NAME in cookies:
         return None
     if "HTTP_IF_MATCH" in environ or "HTTP_IF_UNMODIFIED_SINCE" in environ:
         return None  # rare; Django answers those preconditions
-    path = environ.get("PATH_INFO", "")
     # Raw values: a request Django would treat alike but spells differently only costs a miss.
-    parts = [environ.get(name, "") for name in ENVIRON_KEY_PARTS]
-    if get_language_from_path(path) is None:
+    parts = tuple(environ.get(name, "") for name in ENVIRON_KEY_PARTS)
+    if not _has_language_prefix(environ.get("PATH_INFO", "")):
         language_cookie = cookies.get(settings.LANGUAGE_COOKIE_NAME, "")
-        parts += [language_cookie, environ.get("HTTP_ACCEPT_LANGUAGE", "")]
-    parts += [str(timezone.localdate()), build_id()]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        parts += (language_cookie, environ.get("HTTP_ACCEPT_LANGUAGE", ""))
+    return (*parts, TODAY.iso(), build_id())
+
+
+@functools.lru_cache(maxsize=4096)
+def _has_language_prefix(path):
+    return get_language_from_path(path) is not None
+
+
+class _Today:
+    """Today's date in the site's time zone, worked out again only when the day is over."""
+
+    def __init__(self):
+        self.span = (0.0, 0.0, "")  # start, end (seconds since the epoch), the date
+
+    def iso(self):
+        starts, ends, day = self.span
+        if not starts <= time.time() < ends:
+            midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+            day = midnight.date().isoformat()
+            self.span = (
+                midnight.timestamp(),
+                (midnight + datetime.timedelta(days=1)).timestamp(),
+                day,
+            )
+        return day
+
+
+TODAY = _Today()
 
 
 # What decides the absolute address a page is rendered for (see `_key`).
@@ -296,7 +397,8 @@ ENVIRON_KEY_PARTS = (
 
 
 def _shared_key(key, token):
-    return f"early:{key}:{token}"
+    digest = hashlib.sha256("\n".join(key).encode()).hexdigest()
+    return f"early:{digest}:{token}"
 
 
 # Set on each answer: they depend on the encoding chosen for the request.

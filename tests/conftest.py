@@ -89,8 +89,14 @@ def _empty_page_cache():
     # nor a part of one kept for a version whose id the next test's rows reuse.
     from django.core.cache import caches
 
+    from guides import caching, fragments
+
     caches["pages"].clear()
     caches["fragments"].clear()
+    # The tokens live beside the caches' entries, not in them; new ones also retire the pages
+    # each worker process keeps in its memory.
+    caching.content_changed()
+    fragments.parts_changed()
 
 
 @pytest.fixture(autouse=True)

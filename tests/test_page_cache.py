@@ -2,9 +2,11 @@
 
 import datetime
 import gzip
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
-from unittest import mock
+from unittest import mock, skipUnless
 
 import time_machine
 from django.conf import settings
@@ -276,3 +278,59 @@ class EarlyAnswerTests(TestCase):
         kept = server.application.kept
         self.assertLessEqual(kept.bytes, 100_000)
         self.assertGreater(len(kept.pages), 0)
+
+
+IN_MEMORY = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+
+
+class ContentTokenTests(TestCase):
+    """The token every worker process reads before answering from its memory."""
+
+    def setUp(self):
+        self.server = WSGIServer(wsgi.application)
+        make_guide(slug="ki-training", title_de="Alter Titel")
+
+    def test_a_write_in_another_process_retires_the_pages_this_one_keeps(self):
+        self.server.get(GUIDE)
+        before = caching.CONTENT_TOKEN.current()
+        replace_in_another_process = (
+            "import django\n"
+            "from django.conf import settings\n"
+            f"settings.configure(CACHES={settings.CACHES!r}, DATABASES={IN_MEMORY!r})\n"
+            "django.setup()\n"
+            "from guides import caching\n"
+            "caching.content_changed()\n"
+        )
+        subprocess.run(
+            [sys.executable, "-c", replace_in_another_process], check=True, cwd=settings.BASE_DIR
+        )
+        self.assertNotEqual(caching.CONTENT_TOKEN.current(), before)
+        django = mock.patch.object(
+            wsgi.application, "application", wraps=wsgi.application.application
+        )
+        with django as django_ran:
+            self.assertIn("Alter Titel", self.server.get(GUIDE).text)
+        django_ran.assert_called_once()
+
+    @skipUnless(
+        settings.CACHES["pages"]["BACKEND"] == caching.FILE_BASED_CACHE, "the token is in Redis"
+    )
+    def test_a_deleted_token_file_is_made_again_with_another_token(self):
+        before = caching.CONTENT_TOKEN.current()
+        (Path(settings.CACHES["pages"]["LOCATION"]) / "content-token.token").unlink()
+        after = caching.CONTENT_TOKEN.current()
+        self.assertNotEqual(after, before)
+        caching.content_changed()
+        self.assertNotEqual(caching.CONTENT_TOKEN.current(), after)
+
+    def test_the_date_in_the_key_changes_at_local_midnight(self):
+        zone = timezone.get_current_timezone()
+        day = datetime.date(2026, 12, 3)
+        evening = datetime.datetime.combine(day, datetime.time(23, 59, 59), tzinfo=zone)
+        for moment, expected in (
+            (evening, "2026-12-03"),
+            (evening + datetime.timedelta(seconds=2), "2026-12-04"),
+            (evening, "2026-12-03"),  # a clock set back
+        ):
+            with time_machine.travel(moment, tick=False):
+                self.assertEqual(caching.TODAY.iso(), expected)
