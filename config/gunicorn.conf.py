@@ -68,3 +68,24 @@ def post_request(worker, req, environ, resp):
     import gevent
 
     gevent.sleep(0.000001)
+
+
+# New connections a worker takes from the listening socket in one turn of its event loop.
+ACCEPT_PER_TURN = 8
+
+
+def post_worker_init(worker):
+    # With several workers gunicorn lets each take one new connection per turn of its event
+    # loop, so that one worker does not take them all. A turn of a busy worker serves every
+    # connection that is ready, 30 pages or more: readers who had just connected waited in the
+    # listening socket, over a second at 64 connections, longer than a phone waits. Taking up to
+    # 16 per turn still leaves the workers an even share (32 and 32 at 64 connections).
+    from gevent.server import StreamServer
+    from gunicorn.workers import ggevent
+
+    class StreamServerTakingBursts(StreamServer):
+        def start(self):
+            self.max_accept = ACCEPT_PER_TURN
+            super().start()
+
+    ggevent.StreamServer = StreamServerTakingBursts

@@ -72,11 +72,14 @@ class SharedToken:
         return _TokenInCache(caches[self.cache_alias], self.key)
 
     def replace(self):
-        storage = self._storage()
-        storage.replace()
+        self.replace_now()
         # Again once the transaction commits: what was rendered from the old rows between the
         # first replacement and the commit must not stay kept under the new token.
-        transaction.on_commit(storage.replace)
+        transaction.on_commit(self.replace_now)
+
+    def replace_now(self):
+        """A new token at once, whatever transaction is open (the tests start with one)."""
+        self._storage().replace()
 
     def current(self):
         return self._storage().current()

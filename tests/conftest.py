@@ -95,8 +95,8 @@ def _empty_page_cache():
     caches["fragments"].clear()
     # The tokens live beside the caches' entries, not in them; new ones also retire the pages
     # each worker process keeps in its memory.
-    caching.content_changed()
-    fragments.parts_changed()
+    caching.CONTENT_TOKEN.replace_now()
+    fragments.PARTS_TOKEN.replace_now()
 
 
 @pytest.fixture(autouse=True)
