@@ -6,6 +6,7 @@ workers froze the site with four such connections. psycopg 3 and SQLite both wor
 Variables: docs/configuration.md.
 """
 
+import gc
 import os
 
 from gunicorn.glogging import Logger
@@ -89,3 +90,8 @@ def post_worker_init(worker):
             super().start()
 
     ggevent.StreamServer = StreamServerTakingBursts
+
+    # Django, the project and its libraries are loaded now and stay for the worker's life.
+    # Left out of the garbage collector's full passes, they no longer stop every connection
+    # of the worker for 30-60 ms a few times a minute under load (90,000 objects).
+    gc.freeze()
