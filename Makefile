@@ -135,7 +135,8 @@ lint: $(STAMP)
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/hadolint Dockerfile
 
-# Fails on a known vulnerability; only warns when the advisory service cannot be reached.
+# Fails on a known vulnerability, and when PyPI's advisory data cannot be reached at all
+# (AUDIT_OFFLINE_OK=1: only warns then); warns about pins it could not audit.
 audit: $(STAMP)
 	$(PY) .ci/audit.py
 
