@@ -15,7 +15,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-from-lock
 # Development commands run with DEBUG on, so they need no SECRET_KEY.
 MANAGE := DJANGO_DEBUG=1 $(PY) manage.py
-SKIP_DIRS := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=media --ignore=data
+# .ci: .ci/run's test runs keep their data folders under .ci/runs, writing them meanwhile.
+SKIP_DIRS := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=media --ignore=data \
+	--ignore=.ci
 NPM_STAMP := node_modules/.package-lock.json
 
 # $(call need,COMMAND,DEBIAN_PACKAGES): install the packages with apt-get when COMMAND is missing.

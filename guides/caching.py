@@ -151,7 +151,10 @@ def _cacheable(request):
 
 # What a deploy changes: code, templates, catalogues, and the static files' manifest.
 BUILD_SUFFIXES = {".py", ".html", ".txt", ".xml", ".mo", ".json"}
-NOT_BUILD_DIRS = {".git", ".venv", "node_modules", "data", "media", "tests", "__pycache__"}
+# .ci holds CI's scripts and, under .ci/runs, the test runs' data folders, written meanwhile.
+NOT_BUILD_DIRS = {
+    ".git", ".venv", ".ci", "node_modules", "data", "media", "tests", "__pycache__",
+}  # fmt: skip
 
 
 @functools.cache

@@ -214,6 +214,20 @@ class DeployTests(TestCase):
                 self.assertNotEqual(caching.build_id(), first)
             caching.build_id.cache_clear()
 
+    def test_the_build_id_ignores_what_ci_runs_write_in_the_clone(self):
+        with tempfile.TemporaryDirectory() as root:
+            Path(root, "templates").mkdir()
+            Path(root, "templates", "page.html").write_text("<p>v1</p>")
+            runs = Path(root, ".ci", "runs", "sqlite", "tmp")
+            runs.mkdir(parents=True)
+            with override_settings(BASE_DIR=Path(root), STATIC_ROOT=Path(root, "staticfiles")):
+                caching.build_id.cache_clear()
+                first = caching.build_id()
+                (runs / "written-by-a-test.json").write_text("{}")
+                caching.build_id.cache_clear()
+                self.assertEqual(caching.build_id(), first)
+            caching.build_id.cache_clear()
+
 
 class EarlyAnswerTests(TestCase):
     """A repeat request is answered by the WSGI layer, before Django builds a request.
