@@ -889,11 +889,9 @@ def german_sha256(text):
 
 
 class KeptPartQuerySet(models.QuerySet):
-    """Rows that what a published version renders is kept from, for good (guides/fragments.py).
-
-    save() and delete() of a screenshot tell the kept parts by signals; an update() (and
-    bulk_update(), which runs it) sends none, so it makes them fresh itself.
-    """
+    """Steps, sources and screenshots: what a published version renders from them is kept for
+    good (guides/fragments.py). update(), and bulk_update() which runs it, sends no signal and
+    skips DraftPart's check, so it makes the kept parts fresh itself."""
 
     def update(self, **kwargs):
         rows = super().update(**kwargs)
