@@ -1,7 +1,9 @@
 """Whole-page caching of the anonymous reader pages, never stale.
 
-Every cached page is keyed by a content token that changes on any write a reader could see
-(a save, delete or many-to-many change of any model of the project's apps, see `watch_writes`).
+Every cached page is keyed by a content token that changes on any write a reader could see:
+every INSERT, UPDATE or DELETE the database connections send to the table of a model readers
+see (`watch_writes`), whether from save(), QuerySet.update(), bulk_create() or raw SQL, so that
+no code has to remember to call anything.
 The token lives in the "pages" cache, which is shared by every worker process (a file cache
 under DATA_DIR, or Redis), so a publish in one worker shows in every other on the next request.
 The token is random, not a counter: a rolled-back transaction cannot bring back an old value.
@@ -16,15 +18,17 @@ import gzip
 import hashlib
 import mmap
 import os
+import re
 import secrets
 import threading
 import time
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import connections, transaction
+from django.db.backends.signals import connection_created
 from django.http import HttpResponse
 from django.http.cookie import parse_cookie
 from django.utils import timezone
@@ -71,11 +75,17 @@ class SharedToken:
             return _mapped_token(config["LOCATION"], self.key)
         return _TokenInCache(caches[self.cache_alias], self.key)
 
-    def replace(self):
+    def replace(self, using=None):
         self.replace_now()
         # Again once the transaction commits: what was rendered from the old rows between the
-        # first replacement and the commit must not stay kept under the new token.
-        transaction.on_commit(self.replace_now)
+        # first replacement and the commit must not stay kept under the new token. Once per
+        # transaction: a rolled-back one (or savepoint) drops the callback, and the next write
+        # adds it again. Outside a transaction the write is committed already.
+        connection = transaction.get_connection(using)
+        if connection.in_atomic_block and not any(
+            func == self.replace_now for _sids, func, _robust in connection.run_on_commit
+        ):
+            connection.on_commit(self.replace_now)
 
     def replace_now(self):
         """A new token at once, whatever transaction is open (the tests start with one)."""
@@ -162,24 +172,50 @@ def _cache():
 
 
 def content_changed():
-    """Makes every cached page fresh. Call after a QuerySet.update() or bulk write readers see."""
+    """Makes every cached page fresh. Writes through the database connections do so by
+    themselves (`watch_writes`); call it only for rows written another way (a restore)."""
     CONTENT_TOKEN.replace()
 
 
-def _seen_by_readers(sender):
+def _seen_by_readers(model):
     # Safe by default: a model is seen unless listed, whichever app it comes from.
-    return sender._meta.label_lower not in UNSEEN_MODELS
+    return model._meta.label_lower not in UNSEEN_MODELS
 
 
-def _on_write(sender, **kwargs):
-    if _seen_by_readers(sender):
-        content_changed()
+@functools.cache
+def _seen_tables():
+    # Many-to-many tables too (auto-created models); tables of no model (a database cache,
+    # django_migrations) are never shown to readers.
+    models = apps.get_models(include_auto_created=True)
+    return frozenset(model._meta.db_table for model in models if _seen_by_readers(model))
+
+
+# A statement that writes, and its table: INSERT INTO "t", UPDATE "t", DELETE FROM "t", as
+# Django writes them on SQLite and PostgreSQL. A read fails to match at its first word.
+WRITE = re.compile(
+    r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE
+)
+
+
+def _replace_after_writes(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    write = WRITE.match(sql) if isinstance(sql, str) else None
+    if write and write[1] in _seen_tables():
+        CONTENT_TOKEN.replace(using=context["connection"].alias)
+    return result
+
+
+def _watch_connection(connection, **kwargs):
+    if _replace_after_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_replace_after_writes)
 
 
 def watch_writes():
-    """Connects the token to every model's writes (called once from GuidesConfig.ready)."""
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(_on_write, dispatch_uid=f"page-cache-{id(signal)}")
+    """Replaces the content token after every write to a table readers see, on every database
+    connection (called once from GuidesConfig.ready)."""
+    connection_created.connect(_watch_connection, dispatch_uid="page-cache-writes")
+    for connection in connections.all(initialized_only=True):
+        _watch_connection(connection)
 
 
 def _cacheable(request):
@@ -192,7 +228,10 @@ def _cacheable(request):
 
 # What a deploy changes: code, templates, catalogues, and the static files' manifest.
 BUILD_SUFFIXES = {".py", ".html", ".txt", ".xml", ".mo", ".json"}
-NOT_BUILD_DIRS = {".git", ".venv", "node_modules", "data", "media", "tests", "__pycache__"}
+# .ci holds CI's scripts and, under .ci/runs, the test runs' data folders, written meanwhile.
+NOT_BUILD_DIRS = {
+    ".git", ".venv", ".ci", "node_modules", "data", "media", "tests", "__pycache__",
+}  # fmt: skip
 
 
 @functools.cache

@@ -6,10 +6,13 @@ process shares:
 - What a page renders from a published or archived version (`for_version`), kept for good: a
   version's steps and sources are frozen once it is published (guides.models, DraftPart). The
   only exceptions are a step's check (Step.mark_verified) and the screenshots the steps show
-  (replaced everywhere, cleaned again, new variants, another kind); they call `parts_changed`,
-  whose token is in every key. Drafts are never kept.
+  (replaced everywhere, cleaned again, new variants, another kind). `parts_changed`, whose
+  token is in every key, is called by a screenshot's save and delete (`watch_screenshots`) and
+  by every update() or bulk write of steps, sources and screenshots (guides.models,
+  KeptPartQuerySet), the ways around DraftPart's check. Drafts are never kept.
 - Lookups of rows that any edit may change (`until_content_changes`), kept under the page
-  cache's content token (guides.caching), which changes on every write readers see.
+  cache's content token (guides.caching), which the database connections replace after every
+  write to a table readers see.
 
 Every key holds the build, so that a deploy never serves what the old code rendered.
 """

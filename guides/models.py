@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import resolution_order
 
-from . import caching, fragments, images, texts
+from . import fragments, images, texts
 from .slugs import reserved_platform_slugs
 
 # Bounds that are the same on every database (SQLite stores any 64-bit integer, PostgreSQL's
@@ -888,8 +888,32 @@ def german_sha256(text):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+class KeptPartQuerySet(models.QuerySet):
+    """Steps, sources and screenshots: what a published version renders from them is kept for
+    good (guides/fragments.py). update(), and bulk_update() which runs it, sends no signal and
+    skips DraftPart's check, so it makes the kept parts fresh itself."""
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        if rows:
+            fragments.parts_changed()
+        return rows
+
+
+class DraftPartQuerySet(KeptPartQuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        # Bypasses DraftPart.save(): rows added to a published or archived version show at once.
+        objs = super().bulk_create(objs, *args, **kwargs)
+        versions = GuideVersion.objects.filter(pk__in={part.version_id for part in objs})
+        if versions.exclude(status=GuideVersion.Status.DRAFT).exists():
+            fragments.parts_changed()
+        return objs
+
+
 class DraftPart(StoredTexts):
     """A part of a version (a step, a source): it changes only while its version is a draft."""
+
+    objects = DraftPartQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -1060,13 +1084,11 @@ class Step(DraftPart):
         self.verified_by = by
         with transaction.atomic():
             _lock_guide(self.version.guide_id)
+            # An update, not save(): allowed on a published version, and DraftPartQuerySet
+            # makes the kept step lists fresh (guides/fragments.py).
             Step.objects.filter(pk=self.pk).update(
                 verified_on=self.verified_on, verified_device=device, verified_by=by
             )
-            # update() sends no signal; readers see the step's check on the guide page, whose
-            # step lists are kept even for a published version (guides/fragments.py).
-            caching.content_changed()
-            fragments.parts_changed()
 
     @classmethod
     def normalize_menu_path(cls, path):
@@ -1263,6 +1285,8 @@ class Screenshot(StoredTexts):
 
     # Widths of the copies readers' browsers choose from (only those smaller than the image).
     VARIANT_WIDTHS = (480, 960, 1600)
+
+    objects = KeptPartQuerySet.as_manager()
 
     class Meta:
         ordering = ("-created_at",)

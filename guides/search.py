@@ -101,8 +101,8 @@ def _indexed_versions():
 def _delete_words(guide_id=None):
     """Delete the guide's indexed words (every guide's when None) in one statement.
 
-    QuerySet.delete() would load each row to send post_delete, which guides.caching listens
-    to for every model: thousands of rows and cache writes per publish.
+    QuerySet.delete() may load each row first, to send post_delete to any receiver: thousands
+    of rows per publish. The page cache sees this DELETE too (guides.caching).
     """
     table = SearchWord._meta.db_table
     versions = GuideVersion._meta.db_table

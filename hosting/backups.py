@@ -105,7 +105,8 @@ def restore(folder):
         default_storage.delete(name)
         with path.open("rb") as source:
             default_storage.save(name, File(source, name=name))
-    # The rows were replaced without a save signal: no page or kept part may outlive them.
+    # The rows were replaced by SQLite's backup API or pg_restore, not through the app's
+    # database connection, which the page cache watches: no page or kept part may outlive them.
     caching.content_changed()
     fragments.parts_changed()
     return manifest

@@ -17,7 +17,6 @@ from django.db import close_old_connections
 from django.test import RequestFactory, override_settings
 from PIL import Image, PngImagePlugin
 
-from guides import caching
 from guides.models import Guide, GuideVersion, Platform, Region, Screenshot, Source, Step
 
 _numbers = count(1)
@@ -262,7 +261,6 @@ def published_copies(guide, count, platform=None):
     step_fields = [f.attname for f in Step._meta.concrete_fields if f.attname not in skip]
     steps = [{name: getattr(step, name) for name in step_fields} for step in version.steps.all()]
     Step.objects.bulk_create(Step(**step, version=v) for v in versions for step in steps)
-    caching.content_changed()  # bulk writes send no signals
     return guides
 
 

@@ -4,7 +4,8 @@ the page cache off, and never shows a reader anything out of date."""
 from django.test import TestCase, override_settings
 
 from branding.models import SiteSettings
-from guides.models import Step
+from guides import fragments
+from guides.models import Screenshot, Step
 
 from .helpers import (
     TemporaryMediaMixin,
@@ -97,6 +98,20 @@ class KeptVersionPartsTests(TemporaryMediaMixin, TestCase):
         step.mark_verified(device=Step.Device.APP)
         self.assertContains(self.page("en"), "Step checked in the app on", count=1)
 
+    def test_steps_changed_with_bulk_update_show_at_once(self):
+        self.assertNotContains(self.page(), "Geänderter Schritt")
+        steps = list(self.guide.published_version.steps.all())
+        for step in steps:
+            step.instruction_de = "Geänderter Schritt"
+        Step.objects.bulk_update(steps, ["instruction_de"])
+        self.assertContains(self.page(), "Geänderter Schritt", count=3)
+
+    def test_a_new_draft_keeps_the_published_versions_parts(self):
+        self.page()
+        before = fragments.PARTS_TOKEN.current()
+        self.guide.new_draft()  # copies the steps and sources in bulk, into a draft
+        self.assertEqual(fragments.PARTS_TOKEN.current(), before)
+
     def test_a_renamed_platform_sends_reports_to_its_new_address(self):
         self.page()
         platform = self.guide.platform
@@ -132,6 +147,14 @@ class KeptScreenshotTests(TemporaryMediaMixin, TestCase):
         self.assertNotContains(self.client.get(guide.get_absolute_url()), "<figcaption>")
         screenshot.kind = screenshot.Kind.ILLUSTRATION
         screenshot.save()
+        response = self.client.get(guide.get_absolute_url())
+        self.assertContains(response, "<figcaption>Schematische Darstellung</figcaption>")
+
+    def test_a_screenshot_changed_with_update_gets_its_caption_at_once(self):
+        screenshot = make_screenshot(color="green")
+        guide = make_guide_showing(screenshot)
+        self.assertNotContains(self.client.get(guide.get_absolute_url()), "<figcaption>")
+        Screenshot.objects.filter(pk=screenshot.pk).update(kind=Screenshot.Kind.ILLUSTRATION)
         response = self.client.get(guide.get_absolute_url())
         self.assertContains(response, "<figcaption>Schematische Darstellung</figcaption>")
 

@@ -10,12 +10,16 @@ from unittest import mock, skipUnless
 
 import time_machine
 from django.conf import settings
-from django.test import TestCase, override_settings
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection, transaction
+from django.test import TestCase, TransactionTestCase, override_settings
 from django.utils import timezone
 
 from branding.models import SiteSettings
 from config import wsgi
 from guides import caching
+from guides.models import Guide, GuideVersion, Step
+from reports.models import Report
 from tests.helpers import WSGIServer, make_guide, make_user, publish_draft, published_copies
 
 GUIDE = "/de/linkedin/ki-training/"
@@ -107,6 +111,77 @@ class PageCacheTests(TestCase):
         self.assertNotIn("ETag", self.client.get("/de/search/?q=Titel"))
 
 
+class WritesWithoutSignalsTests(TestCase):
+    """update(), bulk_create() and raw SQL send no model signals; the page is fresh all the
+    same, because the database connection itself replaces the content token."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.guide = make_guide(slug="ki-training", title_de="Alter Titel")
+        cls.version = cls.guide.published_version
+
+    def test_a_title_changed_with_update_shows_on_the_next_request(self):
+        self.assertContains(self.client.get(GUIDE), "Alter Titel")
+        GuideVersion.objects.filter(guide=self.guide).update(title_de="Neuer Titel")
+        self.assertContains(self.client.get(GUIDE), "Neuer Titel")
+
+    def test_a_step_added_with_bulk_create_shows_on_the_next_request(self):
+        self.assertNotContains(self.client.get(GUIDE), "Neuer Schritt")
+        Step.objects.bulk_create(
+            [Step(version=self.version, position=9, instruction_de="Neuer Schritt")]
+        )
+        self.assertContains(self.client.get(GUIDE), "Neuer Schritt")
+
+    def test_a_platform_renamed_in_raw_sql_shows_on_the_next_request(self):
+        self.assertContains(self.client.get("/de/"), "LinkedIn")
+        table = self.guide.platform._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET name = %s", ["Umbenannt"])
+        self.assertContains(self.client.get("/de/"), "Umbenannt")
+
+    def test_writes_readers_never_see_keep_the_cached_pages(self):
+        self.client.get(GUIDE)
+        Report.objects.create(
+            guide=self.guide, version=self.version, language="de", device="ios", text="Alt"
+        )
+        Report.objects.update(text="Neu")
+        SessionStore().save()
+        with self.assertNumQueries(0):  # answered from the cache
+            self.assertContains(self.client.get(GUIDE), "Alter Titel")
+
+
+class WritesInTransactionsTests(TransactionTestCase):
+    """A transaction's writes replace the token again when it commits: another worker may have
+    rendered the old rows under the token replaced by the first write. Real commits here."""
+
+    def setUp(self):
+        self.guide = make_guide(slug="ki-training", title_de="Alter Titel")
+
+    def _change_title_in_a_transaction(self, title):
+        with transaction.atomic():
+            GuideVersion.objects.filter(guide=self.guide).update(title_de=title)
+            Guide.objects.filter(pk=self.guide.pk).update(position=2)
+            return caching.CONTENT_TOKEN.current()
+
+    def test_the_token_is_replaced_again_when_the_transaction_commits(self):
+        during = self._change_title_in_a_transaction("Neuer Titel")
+        self.assertNotEqual(caching.CONTENT_TOKEN.current(), during)
+        self.assertContains(self.client.get(GUIDE), "Neuer Titel")
+
+    def test_a_transaction_adds_one_replacement_on_commit_whatever_its_writes(self):
+        token = caching.CONTENT_TOKEN
+        with mock.patch.object(token, "_replace", wraps=token._replace) as replace:
+            self._change_title_in_a_transaction("Neuer Titel")
+        self.assertEqual(replace.call_count, 2 + 1)  # after each write, and at the commit
+
+    def test_a_transaction_after_a_rolled_back_one_still_replaces_it_on_commit(self):
+        with self.assertRaises(RuntimeError), transaction.atomic():
+            GuideVersion.objects.filter(guide=self.guide).update(title_de="Verworfen")
+            raise RuntimeError("rolled back")
+        during = self._change_title_in_a_transaction("Neuer Titel")
+        self.assertNotEqual(caching.CONTENT_TOKEN.current(), during)
+
+
 class DeployTests(TestCase):
     """A deploy with new templates or code must not serve pages the old code rendered."""
 
@@ -117,9 +192,10 @@ class DeployTests(TestCase):
     def test_a_new_build_renders_the_page_afresh(self):
         with mock.patch.object(caching, "build_id", return_value="old-build"):
             self.client.get(GUIDE)
-        # The old build's page is cached; a row written with update() bumps no token.
+        # The old build's page is cached; a row changed behind the content token's back.
         version = self.guide.published_version
-        type(version).objects.filter(pk=version.pk).update(title_de="Neu gerendert")
+        with mock.patch.object(caching.CONTENT_TOKEN, "replace"):
+            type(version).objects.filter(pk=version.pk).update(title_de="Neu gerendert")
         with mock.patch.object(caching, "build_id", return_value="old-build"):
             self.assertContains(self.client.get(GUIDE), "Alter Titel")
         with mock.patch.object(caching, "build_id", return_value="new-build"):
@@ -138,6 +214,20 @@ class DeployTests(TestCase):
                 template.write_text("<p>v2</p>")
                 caching.build_id.cache_clear()
                 self.assertNotEqual(caching.build_id(), first)
+            caching.build_id.cache_clear()
+
+    def test_the_build_id_ignores_what_ci_runs_write_in_the_clone(self):
+        with tempfile.TemporaryDirectory() as root:
+            Path(root, "templates").mkdir()
+            Path(root, "templates", "page.html").write_text("<p>v1</p>")
+            runs = Path(root, ".ci", "runs", "sqlite", "tmp")
+            runs.mkdir(parents=True)
+            with override_settings(BASE_DIR=Path(root), STATIC_ROOT=Path(root, "staticfiles")):
+                caching.build_id.cache_clear()
+                first = caching.build_id()
+                (runs / "written-by-a-test.json").write_text("{}")
+                caching.build_id.cache_clear()
+                self.assertEqual(caching.build_id(), first)
             caching.build_id.cache_clear()
 
 
