@@ -95,19 +95,27 @@ def waiting_for_publisher(request):
 
 
 def sent_back(request):
-    """Drafts a publisher sent back, with who did it and the note; the user's own first."""
+    """Drafts sent back to the user, then those the user sent back and that wait for their
+    editor (GuideVersion.objects.sent_back_for), the latest first."""
     versions = (
-        GuideVersion.objects.sent_back()
-        .select_related("guide__platform", "sent_back_by")
-        .order_by("-sent_back_at", "pk")
+        GuideVersion.objects.sent_back_for(request.user)
+        .select_related("guide__platform", "sent_back_by", "review_requested_by")
+        .order_by("-to_user", "-sent_back_at", "pk")
     )
 
     def row(version):
-        detail = _("sent back by %(who)s on %(date)s: %(note)s") % {
-            "who": _who(version.sent_back_by),
-            "date": _date(version.sent_back_at),
-            "note": version.sent_back_note,
-        }
+        if version.to_user:
+            detail = _("sent back by %(who)s on %(date)s: %(note)s") % {
+                "who": _who(version.sent_back_by),
+                "date": _date(version.sent_back_at),
+                "note": version.sent_back_note,
+            }
+        else:
+            detail = _("waiting for %(who)s, sent back by you on %(date)s: %(note)s") % {
+                "who": _who(version.review_requested_by),
+                "date": _date(version.sent_back_at),
+                "note": version.sent_back_note,
+            }
         return Row(str(version.title) or str(version.guide.slug), _version_url(version), detail)
 
     return _section(_("Sent back"), versions, row)
