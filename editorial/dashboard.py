@@ -11,9 +11,10 @@ from django.conf import settings
 from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
+from guides import fragments
 from guides.models import GuideVersion, TranslationState
 from packs.models import WaitingVersion
 from reports.models import Report
@@ -141,7 +142,18 @@ def drafts(request):
 
 
 def translations(request):
-    """Published versions with a translation missing or outdated (German changed since)."""
+    """Published versions with a translation missing or outdated (German changed since).
+
+    Worked out from every published version's texts: kept until the next write readers see
+    (published versions change only by such writes, translation stamps are such writes).
+    """
+    rows, more = fragments.until_content_changes(
+        "dashboard-translations", [get_language()], _translation_rows
+    )
+    return Section(_("Missing or outdated translations"), rows, more=more)
+
+
+def _translation_rows():
     versions = (
         _published()
         .prefetch_related("steps", "translation_stamps")
@@ -156,9 +168,7 @@ def translations(request):
         ]
         if behind:
             rows.append(Row(str(version.title), _version_url(version), ", ".join(behind)))
-    return Section(
-        _("Missing or outdated translations"), rows[:ROWS], more=max(0, len(rows) - ROWS)
-    )
+    return rows[:ROWS], max(0, len(rows) - ROWS)
 
 
 def changed_sources(request):
