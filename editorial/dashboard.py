@@ -11,9 +11,10 @@ from django.conf import settings
 from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
+from guides import fragments
 from guides.models import GuideVersion, TranslationState
 from packs.models import WaitingVersion
 from reports.models import Report
@@ -95,19 +96,27 @@ def waiting_for_publisher(request):
 
 
 def sent_back(request):
-    """Drafts a publisher sent back, with who did it and the note; the user's own first."""
+    """Drafts sent back to the user, then those the user sent back and that wait for their
+    editor (GuideVersion.objects.sent_back_for), the latest first."""
     versions = (
-        GuideVersion.objects.sent_back()
-        .select_related("guide__platform", "sent_back_by")
-        .order_by("-sent_back_at", "pk")
+        GuideVersion.objects.sent_back_for(request.user)
+        .select_related("guide__platform", "sent_back_by", "review_requested_by")
+        .order_by("-to_user", "-sent_back_at", "pk")
     )
 
     def row(version):
-        detail = _("sent back by %(who)s on %(date)s: %(note)s") % {
-            "who": _who(version.sent_back_by),
-            "date": _date(version.sent_back_at),
-            "note": version.sent_back_note,
-        }
+        if version.to_user:
+            detail = _("sent back by %(who)s on %(date)s: %(note)s") % {
+                "who": _who(version.sent_back_by),
+                "date": _date(version.sent_back_at),
+                "note": version.sent_back_note,
+            }
+        else:
+            detail = _("waiting for %(who)s, sent back by you on %(date)s: %(note)s") % {
+                "who": _who(version.review_requested_by),
+                "date": _date(version.sent_back_at),
+                "note": version.sent_back_note,
+            }
         return Row(str(version.title) or str(version.guide.slug), _version_url(version), detail)
 
     return _section(_("Sent back"), versions, row)
@@ -133,7 +142,18 @@ def drafts(request):
 
 
 def translations(request):
-    """Published versions with a translation missing or outdated (German changed since)."""
+    """Published versions with a translation missing or outdated (German changed since).
+
+    Worked out from every published version's texts: kept until the next write readers see
+    (published versions change only by such writes, translation stamps are such writes).
+    """
+    rows, more = fragments.until_content_changes(
+        "dashboard-translations", [get_language()], _translation_rows
+    )
+    return Section(_("Missing or outdated translations"), rows, more=more)
+
+
+def _translation_rows():
     versions = (
         _published()
         .prefetch_related("steps", "translation_stamps")
@@ -148,9 +168,7 @@ def translations(request):
         ]
         if behind:
             rows.append(Row(str(version.title), _version_url(version), ", ".join(behind)))
-    return Section(
-        _("Missing or outdated translations"), rows[:ROWS], more=max(0, len(rows) - ROWS)
-    )
+    return rows[:ROWS], max(0, len(rows) - ROWS)
 
 
 def changed_sources(request):

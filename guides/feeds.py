@@ -2,7 +2,8 @@
 (/de/feed/linkedin/) or one guide's (/de/feed/linkedin/ki-training/).
 
 Entry titles and summaries are plain text: a change note with markup shows as typed. A text
-shown in a fallback language carries that language in `xml:lang`, like `lang` on the pages.
+shown in a fallback language carries that language in `xml:lang`, like `lang` on the pages: an
+entry, its summary, and a guide feed's own title.
 """
 
 from dataclasses import dataclass
@@ -34,6 +35,23 @@ class PlainTextAtomFeed(Atom1Feed):
 
     def add_item(self, title, link, description, **kwargs):
         super().add_item(texts.xml_safe(title), link, texts.xml_safe(description), **kwargs)
+
+    def add_root_elements(self, handler):
+        # Atom1Feed writes the feed's own <title> without attributes: this one carries the
+        # language of a guide's title shown in a fallback language.
+        title_attributes = _lang_attribute(self.feed.get("title_lang"), self.feed["language"])
+        add = handler.addQuickElement
+
+        def add_quick_element(name, contents=None, attrs=None):
+            if name == "title":
+                attrs = {**(attrs or {}), **title_attributes}
+            add(name, contents, attrs)
+
+        handler.addQuickElement = add_quick_element
+        try:
+            super().add_root_elements(handler)
+        finally:
+            del handler.addQuickElement
 
     def item_attributes(self, item):
         return _lang_attribute(item["title_lang"], self.feed["language"])
@@ -85,7 +103,7 @@ class LatestGuidesFeed(Feed):
 
     def title(self, scope):
         if scope.guide:
-            title = reading.localized(scope.guide.published_version, "title", get_language())
+            title = self._guide_title(scope)
             return gettext("%(site)s: %(guide)s") % {"site": scope.site_name, "guide": title}
         if scope.platform:
             return gettext("%(site)s: new and updated %(platform)s guides") % {
@@ -93,6 +111,13 @@ class LatestGuidesFeed(Feed):
                 "platform": scope.platform.name,
             }
         return gettext("%(site)s: new and updated guides") % {"site": scope.site_name}
+
+    def _guide_title(self, scope):
+        return reading.localized(scope.guide.published_version, "title", get_language())
+
+    def feed_extra_kwargs(self, scope):
+        # The site's name is a name; the guide's title says which language the feed title is in.
+        return {"title_lang": self._guide_title(scope).lang if scope.guide else None}
 
     def author_name(self, scope):
         return scope.site_name

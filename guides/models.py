@@ -20,7 +20,7 @@ from django.core.validators import (
     validate_comma_separated_integer_list,
 )
 from django.db import models, transaction
-from django.db.models import Max, Q
+from django.db.models import ExpressionWrapper, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -293,6 +293,20 @@ class GuideVersionQuerySet(models.QuerySet):
 
     def sent_back(self):
         return self.filter(status=GuideVersion.Status.DRAFT, review=GuideVersion.Review.SENT_BACK)
+
+    def sent_back_for(self, user):
+        """Sent-back drafts that concern `user`, each with `to_user`.
+
+        True: sent back to them, the editor who asked for the review; a draft whose asker's
+        account is gone is sent back to everyone, so that it is not lost. False: they sent it
+        back, and it waits for its editor.
+        """
+        to_user = Q(review_requested_by=user) | Q(review_requested_by__isnull=True)
+        return (
+            self.sent_back()
+            .filter(to_user | Q(sent_back_by=user))
+            .annotate(to_user=ExpressionWrapper(to_user, output_field=models.BooleanField()))
+        )
 
 
 def _check_due_before(day):

@@ -157,12 +157,17 @@ KEPT_TEMPLATES = {
     "steps": "guides/includes/steps.html",
     "end": "guides/includes/version_end.html",
 }
+# The embed shows the same settings link and steps, from the same templates.
+EMBED_TEMPLATES = {
+    "deep_link": "guides/includes/deep_link.html",
+    "steps": "guides/includes/steps.html",
+}
 
 
-def _version_parts(version, guide, language, labels, preview):
-    """The parts of the page that only the version decides, as HTML, and what the rest of the
-    page needs to know of the steps: plain values, so that they can be kept."""
-    prefetch_related_objects([version], _steps_prefetch(), "sources")
+def _version_parts(version, guide, language, labels, preview, embed):
+    """The parts of the page (or of the embed) that only the version decides, as HTML, and
+    what the rest of the page needs to know of the steps: plain values, so they can be kept."""
+    prefetch_related_objects([version], _steps_prefetch())
     label_languages = reading.label_languages(version)
     devices = reading.device_steps(version.steps.all(), language, labels)
     all_steps = [view for device in devices for view in device.steps]
@@ -178,9 +183,11 @@ def _version_parts(version, guide, language, labels, preview):
         "label_languages": label_languages,
         "is_preview": preview,
         "is_archived": version.status == GuideVersion.Status.ARCHIVED,
+        "is_embed": embed,
     }
+    templates = EMBED_TEMPLATES if embed else KEPT_TEMPLATES
     return {
-        "html": {part: render_to_string(name, context) for part, name in KEPT_TEMPLATES.items()},
+        "html": {part: render_to_string(name, context) for part, name in templates.items()},
         "labels": context["labels"],
         "label_languages": label_languages,
         "labels_quoted": any(view.quotes_labels for view in all_steps),
@@ -188,13 +195,13 @@ def _version_parts(version, guide, language, labels, preview):
     }
 
 
-def _kept_version_parts(version, guide, language, labels, preview=False):
+def _kept_version_parts(version, guide, language, labels, preview=False, embed=False):
     # The parts link to the guide's history and report form under the guide's current address,
     # and name the platform.
     platform = guide.platform
-    parts = [language, labels, platform.slug, platform.name, guide.slug, settings.MEDIA_URL]
+    parts = [language, labels, platform.slug, platform.name, guide.slug, settings.MEDIA_URL, embed]
     return fragments.for_version(
-        version, parts, lambda: _version_parts(version, guide, language, labels, preview)
+        version, parts, lambda: _version_parts(version, guide, language, labels, preview, embed)
     )
 
 
@@ -396,16 +403,15 @@ def embed(request, platform, slug):
         raise Http404(_("This site offers no embeddable guides."))
     guide = _published_guide(platform, slug)
     version = guide.published_version
-    prefetch_related_objects([version], _steps_prefetch())
     language = get_language()
-    devices = reading.device_steps(
-        version.steps.all(), language, _labels_language(request, language)
-    )
+    labels = _labels_language(request, language)
+    parts = _kept_version_parts(version, guide, language, labels, embed=True)
     context = {
         "guide": guide,
         "version": version,
-        "text": reading.guide_text(version, language),
-        "devices": devices,
+        "text": reading.guide_text(version, language, parts["step_languages"]),
+        # Rendered by the template engine, escaped there.
+        "kept": {part: mark_safe(html) for part, html in parts["html"].items()},
         "guide_url": _absolute_url(request, guide.get_absolute_url()),
     }
     return render(request, "guides/embed.html", context)

@@ -190,3 +190,52 @@ class DashboardQueryTests(AdminTestCase):
         few = self.queries_with(3)
         GuideVersion.objects.all().delete()
         self.assertEqual(self.queries_with(27), few)
+
+
+class DashboardTranslationTests(AdminTestCase):
+    """The translation gaps of every published guide are worked out once, not on every visit."""
+
+    def setUp(self):
+        self.client.force_login(make_user(is_superuser=True))
+
+    def visit(self):
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(reverse("admin:index"))
+        self.assertEqual(response.status_code, 200)
+        return section(response, "Missing or outdated translations"), queries
+
+    def test_a_second_visit_reads_no_steps_however_many_guides(self):
+        counts = []
+        for guides in (3, 30):
+            GuideVersion.objects.all().delete()
+            for _ in range(guides):
+                make_guide(title_en="")
+            first, _queries = self.visit()
+            self.assertIn("English: missing", first)
+            again, queries = self.visit()
+            self.assertEqual(again, first)
+            self.assertFalse([q for q in queries if "guides_step" in q["sql"]])
+            counts.append(len(queries))
+        self.assertEqual(counts[0], counts[1])
+
+    def test_a_new_translation_shows_on_the_next_visit(self):
+        guide = make_guide(title_en="")
+        self.assertIn("English: missing", self.visit()[0])
+        draft = guide.new_draft()
+        draft.title_en = "Now in English"
+        draft.change_note_de = "Übersetzt."
+        draft.change_note_en = "Translated."
+        draft.save()
+        draft.confirm_translations()
+        draft.publish()
+        self.assertNotIn("English: missing", self.visit()[0])
+
+    def test_a_confirmed_translation_leaves_the_list_on_the_next_visit(self):
+        draft = make_guide(published=False, title_en="Old English title").draft
+        draft.confirm_translations()
+        draft.title_de = "Neuer deutscher Titel"
+        draft.save()
+        draft.publish()
+        self.assertIn("English: outdated", self.visit()[0])
+        GuideVersion.objects.get(pk=draft.pk).confirm_translations(languages=["en"])
+        self.assertNotIn("English: outdated", self.visit()[0])

@@ -6,10 +6,17 @@ import sys
 from pathlib import Path
 
 from django.test import TestCase, override_settings
+from django.utils import timezone
 
 from branding.models import SiteSettings
-from guides.models import FormerAddress
-from tests.helpers import forget_kept_parts, make_guide
+from guides.models import FormerAddress, Step
+from tests.helpers import (
+    TemporaryMediaMixin,
+    add_step,
+    forget_kept_parts,
+    make_guide,
+    make_screenshot,
+)
 
 EMBED = "/de/linkedin/ki/embed/"
 INTRANET = ["https://intranet.example.org", "https://wiki.example.org:8443"]
@@ -87,6 +94,67 @@ class EmbedTests(TestCase):
         response = self.client.get("/en/linkedin/ki/embed/")
         self.assertContains(response, '<html lang="en">')
         self.assertContains(response, "Step 1")
+
+
+def _steps(html):
+    """The steps part of a page: from the device choice to the last list of steps."""
+    start = html.index('<p class="device-question')
+    return html[start : html.index("</ol>\n</section>", html.rindex('class="device-panel"'))]
+
+
+@override_settings(EMBED_FRAME_ANCESTORS=INTRANET)
+class EmbedStepsTests(TemporaryMediaMixin, TestCase):
+    """The embed shows the guide page's steps, from the same templates."""
+
+    @classmethod
+    def setUpTestData(cls):
+        guide = make_guide(slug="ki", steps=0, published=False)
+        add_step(
+            guide.draft,
+            device=Step.Device.APP,
+            instruction_de="Tippen Sie auf {1}, dann auf {2}. Stellen Sie ihn auf {target}.",
+            screenshot_de=make_screenshot(color="red"),
+            screenshot_alt_de="Das Menü Datenschutz mit dem Schalter",
+        )
+        add_step(guide.draft, position=2, device=Step.Device.DESKTOP, target_value_de="Nie")
+        guide.draft.publish()
+        guide.refresh_from_db()
+        cls.desktop_step = guide.published_version.steps.get(position=2)
+        cls.desktop_step.mark_verified(on=timezone.localdate())
+
+    def setUp(self):
+        self.page = self.client.get("/de/linkedin/ki/").content.decode()
+        self.embed = self.client.get(EMBED).content.decode()
+
+    def test_the_embed_shows_what_the_guide_pages_steps_show(self):
+        for shown in (
+            "Tippen Sie auf „Einstellungen“, dann auf „Datenschutz“.",  # placeholders filled in
+            '<strong class="target-value">Nie</strong>',  # the value to set
+            'alt="Das Menü Datenschutz mit dem Schalter"',  # a screenshot with its description
+            "Schritt am Desktop geprüft am",  # a step's check
+            "Wo möchten Sie es ändern?",  # the choice of device
+            "Einstellung bei LinkedIn öffnen",  # the deep link
+        ):
+            with self.subTest(shown):
+                self.assertIn(shown, self.page)
+                self.assertIn(shown, self.embed)
+
+    def test_the_embeds_steps_are_the_guide_pages_but_for_links_opening_a_new_window(self):
+        embedded = _steps(self.embed).replace(' target="_blank" rel="noopener"', "")
+        self.assertEqual(embedded, _steps(self.page))
+
+    def test_links_that_leave_the_embed_open_a_new_window(self):
+        report = f"/de/linkedin/ki/report/?step={self.desktop_step.key}"
+        self.assertIn(f'href="{report}" target="_blank" rel="noopener"', self.embed)
+        self.assertIn(f'href="{report}">', self.page)
+        self.assertIn(
+            'href="https://www.example.com/settings" target="_blank" rel="noopener noreferrer"',
+            self.embed,
+        )
+
+    def test_the_embed_loads_the_script_of_the_device_choice_and_checklist(self):
+        self.assertIn("/static/js/reader", self.embed)
+        self.assertNotIn("<script>", self.embed)
 
 
 class EmbedOffTests(TestCase):

@@ -97,6 +97,19 @@ class FeedTests(TestCase):
         self.assertEqual(entry.findtext(f"{ATOM}title"), "AI training (version 2)")
         self.assertIsNone(entry.find(f"{ATOM}summary").get(XML_LANG))
 
+    def test_a_guide_feeds_title_in_a_fallback_language_says_so(self):
+        feed = ElementTree.fromstring(self.client.get("/fr/feed/linkedin/ki/").content)
+        title = feed.find(f"{ATOM}title")
+        self.assertIn("AI training", title.text)
+        self.assertEqual(title.get(XML_LANG), "en")
+        self.assertIsNone(feed.find(f"{ATOM}subtitle").get(XML_LANG))
+
+    def test_a_feed_title_in_the_feeds_language_carries_no_extra_label(self):
+        for url in ("/en/feed/linkedin/ki/", "/fr/feed/linkedin/", "/fr/feed/"):
+            with self.subTest(url):
+                feed = ElementTree.fromstring(self.client.get(url).content)
+                self.assertIsNone(feed.find(f"{ATOM}title").get(XML_LANG))
+
     def test_a_summary_in_another_language_than_its_title_says_so(self):
         guide = make_guide(slug="nur-de", title_en="English title", summary_en="")
         feed = ElementTree.fromstring(self.client.get(f"/en/feed/linkedin/{guide.slug}/").content)

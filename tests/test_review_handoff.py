@@ -1,8 +1,11 @@
 """Publishing from a draft's form saves the input first; the review hand-off between editor
 and publisher."""
 
+from datetime import timedelta
+
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import override
 
 from guides.groups import ensure_groups
@@ -157,6 +160,72 @@ class ReviewHandOffTests(AdminTestCase):
         self.draft.save()
         self.draft.publish()
         self.assertEqual(self.guide.new_draft().review, GuideVersion.Review.NONE)
+
+
+class SentBackTests(AdminTestCase):
+    """Each editor sees what was sent back to them; a publisher, what they sent back."""
+
+    @classmethod
+    def setUpTestData(cls):
+        ensure_groups()
+        cls.erik = make_user("erik", groups=["Editor"])
+        cls.emma = make_user("emma", groups=["Editor"])
+        cls.pia = make_user("pia", groups=["Publisher"])
+        cls.eriks = cls.sent_back(cls.erik, "Eriks Anleitung", "Schritt 2 fehlt.")
+        cls.emmas = cls.sent_back(cls.emma, "Emmas Anleitung", "Quelle fehlt.")
+
+    @classmethod
+    def sent_back(cls, editor, title, note):
+        draft = make_guide(title_de=title, title_en=title).new_draft(by=editor)
+        draft.request_review(by=editor)
+        draft.send_back(by=cls.pia, note=note)
+        return draft
+
+    def sent_back_section(self, user):
+        self.client.force_login(user)
+        return section(self.client.get(reverse("admin:index")), "Sent back")
+
+    def test_an_editor_sees_only_the_drafts_sent_back_to_them(self):
+        eriks = self.sent_back_section(self.erik)
+        self.assertIn(change_url(self.eriks), eriks)
+        self.assertIn("sent back by pia", eriks)
+        self.assertIn("Schritt 2 fehlt.", eriks)
+        self.assertNotIn(change_url(self.emmas), eriks)
+        self.assertNotIn("Quelle fehlt.", eriks)
+
+        emmas = self.sent_back_section(self.emma)
+        self.assertIn(change_url(self.emmas), emmas)
+        self.assertNotIn(change_url(self.eriks), emmas)
+
+    def test_the_publisher_sees_what_they_sent_back_waiting_for_each_editor(self):
+        back = self.sent_back_section(self.pia)
+        self.assertIn(change_url(self.eriks), back)
+        self.assertIn("waiting for erik, sent back by you", back)
+        self.assertIn(change_url(self.emmas), back)
+        self.assertIn("waiting for emma, sent back by you", back)
+
+    def test_another_publisher_does_not_see_what_pia_sent_back(self):
+        paul = make_user("paul", groups=["Publisher"])
+        self.assertIn("Nothing to do.", self.sent_back_section(paul))
+
+    def test_asking_for_review_again_takes_it_off_both_dashboards(self):
+        self.eriks.request_review(by=self.erik)
+        self.assertNotIn(change_url(self.eriks), self.sent_back_section(self.erik))
+        self.assertNotIn(change_url(self.eriks), self.sent_back_section(self.pia))
+
+    def test_a_draft_whose_editor_left_is_sent_back_to_every_editor(self):
+        self.erik.delete()
+        self.assertIn(change_url(self.eriks), self.sent_back_section(self.emma))
+
+    def test_the_drafts_sent_back_to_you_come_before_those_you_sent_back(self):
+        pias = make_guide(title_de="Pias Anleitung", title_en="Pias guide").new_draft(by=self.pia)
+        pias.request_review(by=self.pia)
+        pias.send_back(by=make_user(groups=["Publisher"]), note="Titel kürzen.")
+        earlier = timezone.now() - timedelta(days=1)
+        GuideVersion.objects.filter(pk=pias.pk).update(sent_back_at=earlier)
+        back = self.sent_back_section(self.pia)
+        self.assertLess(back.index(change_url(pias)), back.index(change_url(self.emmas)))
+        self.assertIn("Titel kürzen.", back)
 
 
 class ReviewRuleTests(AdminTestCase):

@@ -10,9 +10,11 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from playwright.sync_api import expect
 
+from guides.models import Step
 from tests.browser.conftest import run_axe
-from tests.helpers import make_guide
+from tests.helpers import add_step, make_guide
 
 pytestmark = pytest.mark.browser
 
@@ -88,3 +90,17 @@ class EmbedInBrowserTests:
         page.goto(embed_url)
 
         assert run_axe(page) == []
+
+    def test_app_and_desktop_steps_are_tabs_as_on_the_guide_page(self, page, intranet, embed_url):
+        guide = make_guide(slug="zwei", steps=0, published=False)
+        add_step(guide.draft, device=Step.Device.APP, instruction_de="In der App tippen")
+        add_step(guide.draft, position=2, device=Step.Device.DESKTOP, instruction_de="Klicken")
+        guide.draft.publish()
+        frame = _open(page, intranet, 0, embed_url.replace("/ki/", "/zwei/"))
+
+        expect(frame.get_by_text("In der App tippen")).to_be_visible()
+        expect(frame.get_by_text("Klicken")).to_be_hidden()
+        frame.get_by_role("tab", name="Am Computer").click()
+        expect(frame.get_by_text("Klicken")).to_be_visible()
+        expect(frame.get_by_text("In der App tippen")).to_be_hidden()
+        assert run_axe(frame) == []

@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import run_axe
+from tests.helpers import make_guide
 
 pytestmark = pytest.mark.browser
 
@@ -32,6 +33,14 @@ class ReaderAccessibilityTests:
     def test_axe_finds_no_violations_on_the_desktop_tab(self, page, live_server, reader_guide):
         page.goto(live_server.url + GUIDE)
         page.get_by_role("tab", name="Am Computer").click()
+        assert run_axe(page) == []
+
+    def test_axe_finds_no_violations_when_every_step_fits_both_devices(
+        self, page, live_server, transactional_db
+    ):
+        make_guide(slug="beide")  # steps for app and desktop alike: one list, no device choice
+        page.goto(f"{live_server.url}/de/linkedin/beide/")
+        assert page.locator(".device-choice").count() == 0
         assert run_axe(page) == []
 
     @pytest.mark.parametrize("language", ["de", "en", "fr"])
