@@ -39,6 +39,14 @@ from django.utils.translation import get_language, get_language_from_path
 # Models whose rows readers never see: writing them must not empty the page cache.
 UNSEEN_MODELS = {
     "admin.logentry",
+    # Accounts, their groups and permissions: reader pages name no one (a login writes
+    # last_login, which would otherwise empty the page cache).
+    "auth.user",
+    "auth.user_groups",
+    "auth.user_user_permissions",
+    "auth.group",
+    "auth.group_permissions",
+    "auth.permission",
     "sessions.session",
     "axes.accessattempt",
     "axes.accessfailurelog",

@@ -12,7 +12,7 @@ import time_machine
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection, transaction
-from django.test import TestCase, TransactionTestCase, override_settings
+from django.test import Client, TestCase, TransactionTestCase, override_settings
 from django.utils import timezone
 
 from branding.models import SiteSettings
@@ -146,6 +146,7 @@ class WritesWithoutSignalsTests(TestCase):
         )
         Report.objects.update(text="Neu")
         SessionStore().save()
+        Client().force_login(make_user())  # a new editor account, and a login
         with self.assertNumQueries(0):  # answered from the cache
             self.assertContains(self.client.get(GUIDE), "Alter Titel")
 
