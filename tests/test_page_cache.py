@@ -171,7 +171,7 @@ class WritesInTransactionsTests(TransactionTestCase):
 
     def test_a_transaction_adds_one_replacement_on_commit_whatever_its_writes(self):
         token = caching.CONTENT_TOKEN
-        with mock.patch.object(token, "_replace", wraps=token._replace) as replace:
+        with mock.patch.object(token, "replace_now", wraps=token.replace_now) as replace:
             self._change_title_in_a_transaction("Neuer Titel")
         self.assertEqual(replace.call_count, 2 + 1)  # after each write, and at the commit
 
