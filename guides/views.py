@@ -368,16 +368,23 @@ def home(request):
 
 
 def _platform_page(slug, number, language):
-    """The platform and its guides grouped by topic, a page of them, as the list's HTML."""
+    """The platform, its feed's address and the page's body: its guides grouped by topic, a
+    page of them."""
     platform = get_object_or_404(Platform, slug=slug)
     by_topic = Case(*(When(topic=t, then=n) for n, t in enumerate(Guide.Topic.values)))
     guides = _card_guides().filter(platform=platform).order_by(by_topic, *_GUIDE_ORDER)
     page = _page(guides, PLATFORM_GUIDES_PER_PAGE, number)
-    context = {"topics": _topic_groups(_guide_items(page, language)), "page": page}
-    return {
+    context = {
         "platform": platform,
         "description": reading.localized(platform, "description", language),
-        "list": render_to_string("guides/includes/platform_list.html", context),
+        "feed_url": reverse("guides:platform-feed", kwargs={"platform": platform.slug}),
+        "topics": _topic_groups(_guide_items(page, language)),
+        "page": page,
+    }
+    body = render_to_string("guides/includes/platform_body.html", context)
+    return {
+        "body": body,
+        **{name: context[name] for name in ("platform", "description", "feed_url")},
     }
 
 
@@ -393,7 +400,8 @@ def platform(request, platform):
     context = {
         "platform": kept["platform"],
         "description": kept["description"],
-        "kept_list": mark_safe(kept["list"]),  # rendered by the template engine, escaped there
+        "feed_url": kept["feed_url"],
+        "kept_body": mark_safe(kept["body"]),  # rendered by the template engine, escaped there
         "canonical": _paged(url, number),
     }
     return render(request, "guides/platform.html", context)
@@ -509,7 +517,7 @@ def _result_cards(hits, language):
         for h in hits
     ]
     cards = fragments.for_published_versions(identities, render_cards)
-    return mark_safe("\n".join(card for card in cards if card))  # escaped by the template engine
+    return mark_safe("".join(card for card in cards if card))  # escaped by the template engine
 
 
 def search(request):
