@@ -11,7 +11,7 @@ from guides.models import SearchWord, Source
 from tests.helpers import add_step, forget_kept_parts, make_guide, make_platform, published_copies
 
 # The search view's queries, whatever the number of guides: branding, then finding and ranking
-# the versions in one query and loading the shown ones in another.
+# the versions in one query and loading the shown ones in another (until their cards are kept).
 SEARCH_QUERIES = 3
 
 
