@@ -6,7 +6,7 @@ after a few warm-up requests, and prints the mean wall time per request. The fig
 Django's whole request handling (middleware, view, template) but no server or network, so it
 shows what the rendering costs without wrk and gunicorn competing for the cores.
 
-    .venv/bin/python bench/profile_page.py                  # guide, home, platform
+    .venv/bin/python bench/profile_page.py                  # guide, home, platform, search
     .venv/bin/python bench/profile_page.py --profile guide  # and pyinstrument's tree of one page
 
 --profile needs pyinstrument, which is not in the locks: `.venv/bin/pip install pyinstrument`.
@@ -27,6 +27,7 @@ PAGES = {
     "guide": "/de/linkedin/ai-training/",
     "home": "/de/",
     "platform": "/de/linkedin/",
+    "search": "/de/search/?q=KI",  # never cached: rendered per request in production too
 }
 WARM_UP = 5
 ROUNDS = 3

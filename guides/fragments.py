@@ -1,6 +1,6 @@
 """Parts of reader pages kept between requests, never stale, whether or not whole pages are cached.
 
-Both kinds live in the "fragments" cache (files under DATA_DIR, or Redis), which every worker
+All three kinds live in the "fragments" cache (files under DATA_DIR, or Redis), which every worker
 process shares:
 
 - What a page renders from a published or archived version (`for_version`), kept for good: a
@@ -10,9 +10,12 @@ process shares:
   token is in every key, is called by a screenshot's save and delete (`watch_screenshots`) and
   by every update() or bulk write of steps, sources and screenshots (guides.models,
   KeptPartQuerySet), the ways around DraftPart's check. Drafts are never kept.
-- Lookups of rows that any edit may change (`until_content_changes`), kept under the page
-  cache's content token (guides.caching), which the database connections replace after every
-  write to a table readers see.
+- What a list shows of a published version (`for_published_versions`, a search result's card:
+  the version's title and summary), kept for good in the same way, under keys that hold the
+  rest of what it shows (the guide's address, the platform's name).
+- Lookups and parts of pages that any edit may change (`until_content_changes`), kept under
+  the page cache's content token (guides.caching), which the database connections replace
+  after every write to a table readers see.
 
 Every key holds the build, so that a deploy never serves what the old code rendered.
 """
@@ -77,6 +80,24 @@ def for_version(version, parts, compute):
     identity = [version.pk, version.status, version.published_at]
     key = _key("version", [*identity, *parts, caching.build_id(), PARTS_TOKEN.current()])
     return _kept(key, compute)
+
+
+def for_published_versions(identities, compute):
+    """The results for published versions, each kept for good, read at once (one round trip to
+    Redis); compute(identities) gives those not kept yet, in order. An identity is the
+    version's id and publication time, then whatever else the result depends on."""
+    keys = [_key("published", [*identity, caching.build_id()]) for identity in identities]
+    kept = _cache().get_many(keys)
+    missing = [
+        (key, identity) for key, identity in zip(keys, identities, strict=True) if key not in kept
+    ]
+    if missing:
+        computed = dict(
+            zip((key for key, _ in missing), compute([i for _, i in missing]), strict=True)
+        )
+        _cache().set_many({key: value for key, value in computed.items() if value is not None})
+        kept |= computed
+    return [kept[key] for key in keys]
 
 
 def until_content_changes(kind, parts, compute):

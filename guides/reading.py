@@ -27,6 +27,9 @@ class Text(str):
         text.lang = lang
         return text
 
+    def __reduce__(self):  # kept parts are pickled (guides/fragments.py)
+        return Text, (str(self), self.lang)
+
 
 def localized(obj, name, language):
     """The field `name` of `obj` in `language`, or in the first fallback language that has it."""

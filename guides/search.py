@@ -18,17 +18,18 @@ AI guide (whole word "KI") above the Microsoft guide ("Kingdom").
 
 Folding happens in Python and the database only compares the folded words, with an index,
 so SQLite and PostgreSQL give the same results. Results come a page at a time, equal scores in
-the guides' own order: one query finds, ranks and counts the versions and returns the page's,
-one loads those.
+the guides' own order: one query finds, ranks and counts the versions and returns the page's
+with their guides' addresses; the results list shows each as a card kept for good
+(guides.views).
 """
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.paginator import EmptyPage, Page, Paginator
 from django.db import connection, transaction
-from django.db.models import Case, F, IntegerField, Max, Prefetch, Q, Value, When
+from django.db.models import Prefetch
 
 from . import reading
 from .models import Guide, GuideVersion, Platform, SearchWord, Step
@@ -52,15 +53,15 @@ def words(text):
     return [word[: SearchWord.MAX_LENGTH] for word in re.findall(r"\w+", fold(text or ""))]
 
 
-@dataclass
-class Result:
-    version: GuideVersion
-    text: reading.CardText
-    score: int
+class Hit(NamedTuple):
+    """A published version found, with what the results list needs to know of its guide."""
 
-    @property
-    def guide(self):
-        return self.version.guide
+    version_id: int
+    published_at: object  # as the database returns it: part of the version's identity
+    guide_slug: str
+    platform_slug: str
+    platform_name: str
+    score: int
 
 
 def _reader_texts(version, language):
@@ -151,100 +152,82 @@ def rebuild_index():
     return count
 
 
-def _starts_with(word):
-    """Q for indexed words starting with `word`, written so that the index serves it."""
+def _word_hits(word, language):
+    """SQL and parameters of (version_id, rank) for one query word: its best rank in each
+    version with an indexed word starting with it, read from the covering index alone."""
     if connection.vendor == "sqlite":  # SQLite's LIKE ignores the index; a range uses it
-        return Q(word__gte=word, word__lt=word + _LAST_CHARACTER)
-    return Q(word__startswith=word)  # LIKE 'word%' on the varchar_pattern_ops index
-
-
-def _rank(word):
-    """The best rank of one query word among a version's indexed words that start with it."""
-    whole, title = Q(word=word), Q(weight=Weight.TITLE)
-    return Max(
-        Case(
-            When(title & whole, then=Value(WHOLE_TITLE_WORD)),
-            When(title, then=Value(TITLE_WORD_START)),
-            When(whole, then=Value(WHOLE_WORD) + F("weight")),
-            default=Value(WORD_START) + F("weight"),
-            output_field=IntegerField(),
-        )
-    )
-
-
-def _hits_sql(query_words, language):
-    """SQL of (version_id, rank): per query word, its best rank in each version that has it.
-
-    A UNION ALL of one indexed range scan per word (an OR of the words would scan the whole
-    language).
+        starts, params = "word >= %s AND word < %s", [word, word + _LAST_CHARACTER]
+    else:  # LIKE 'word%' on the varchar_pattern_ops index
+        starts, params = "word LIKE %s", [connection.ops.prep_for_like_query(word) + "%"]
+    title = int(Weight.TITLE)
+    sql = f"""
+        SELECT version_id, MAX(CASE
+            WHEN weight = {title} AND word = %s THEN {WHOLE_TITLE_WORD}
+            WHEN weight = {title} THEN {TITLE_WORD_START}
+            WHEN word = %s THEN {WHOLE_WORD} + weight
+            ELSE {WORD_START} + weight
+        END) AS "rank"
+        FROM {SearchWord._meta.db_table}
+        WHERE language = %s AND {starts}
+        GROUP BY version_id
     """
-    per_word = [
-        SearchWord.objects.filter(Q(language=language) & _starts_with(word))
-        .values("version_id")
-        .annotate(rank=_rank(word))
-        .values_list("version_id", "rank")
-        .order_by()
-        for word in query_words
-    ]
-    return per_word[0].union(*per_word[1:], all=True).order_by().query.sql_with_params()
+    return sql, [word, word, language, *params]
 
 
 def _ranked_page(query_words, language, offset, limit):
-    """(version id, score, total) of the versions at `offset` in the ranking, `limit` of them.
+    """The Hits at `offset` in the ranking, `limit` of them, and how many there are in all.
 
-    One query: the database adds up the ranks of the versions that have every query word,
+    One query, written out rather than built by the ORM (which took as long as running it): a
+    UNION ALL of one indexed range scan per word (an OR of the words would scan the whole
+    language); the database adds up the ranks of the versions that have every query word,
     orders them and counts them all (the window runs before LIMIT), so that only the page's
-    rows come back. Equal scores keep the guides' own order, platform by platform.
+    rows come back. Equal scores keep the guides' own order, platform by platform. The hits
+    are joined to their guides through the guide's published version: a version's row holds
+    its long texts in every language, and only the page's rows read it (for the publication
+    time).
     """
-    hits, params = _hits_sql(query_words, language)
+    hits = [_word_hits(word, language) for word in query_words]
+    union = " UNION ALL ".join(sql for sql, _params in hits)
     versions, guides = GuideVersion._meta.db_table, Guide._meta.db_table
     platforms = Platform._meta.db_table
     sql = f"""
-        SELECT ranked.version_id, ranked.score, COUNT(*) OVER () AS total
+        SELECT page.version_id, v.published_at, page.guide_slug, page.platform_slug,
+            page.platform_name, page.score, page.total
         FROM (
-            SELECT hits.version_id, SUM(hits."rank") AS score
-            FROM ({hits}) AS hits
-            GROUP BY hits.version_id
-            HAVING COUNT(*) = %s
-        ) AS ranked
-        JOIN {versions} AS v ON v.id = ranked.version_id
-        JOIN {guides} AS g ON g.id = v.guide_id
-        JOIN {platforms} AS p ON p.id = g.platform_id
-        ORDER BY ranked.score DESC, p.position, p.slug, g.position, g.slug
-        LIMIT %s OFFSET %s
+            SELECT ranked.version_id, ranked.score, COUNT(*) OVER () AS total,
+                g.slug AS guide_slug, g.position AS guide_position,
+                p.slug AS platform_slug, p.name AS platform_name, p.position AS platform_position
+            FROM (
+                SELECT hits.version_id, SUM(hits."rank") AS score
+                FROM ({union}) AS hits
+                GROUP BY hits.version_id
+                HAVING COUNT(*) = %s
+            ) AS ranked
+            JOIN {guides} AS g ON g.published_version_id = ranked.version_id
+            JOIN {platforms} AS p ON p.id = g.platform_id
+            ORDER BY ranked.score DESC, p.position, p.slug, g.position, g.slug
+            LIMIT %s OFFSET %s
+        ) AS page
+        JOIN {versions} AS v ON v.id = page.version_id
+        ORDER BY page.score DESC, page.platform_position, page.platform_slug,
+            page.guide_position, page.guide_slug
     """
+    params = [param for _sql, word_params in hits for param in word_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, len(query_words), limit, offset])
-        return cursor.fetchall()
-
-
-def _shown_versions(version_ids):
-    """The versions of a page of results, with only what the results list shows."""
-    fields = ("guide__slug", "guide__platform__slug", "guide__platform__name")
-    return (
-        GuideVersion.objects.select_related("guide__platform")
-        .only(*fields, *reading.CARD_FIELDS)
-        .in_bulk(version_ids)
-    )
+        rows = cursor.fetchall()
+    return [Hit(*row[:-1]) for row in rows], rows[0][-1] if rows else 0
 
 
 def search_guides(query, language, number=1, per_page=RESULTS_PER_PAGE):
-    """Page `number` of the published guides matching every word of `query`, best first.
-
-    The page's paginator counts every match. Raises EmptyPage for a page past the last.
+    """Page `number` of the published guides matching every word of `query`, best first, as
+    Hits. The page's paginator counts every match. Raises EmptyPage for a page past the last.
     """
     query_words = list(dict.fromkeys(words(query)))[:MAX_QUERY_WORDS]
-    rows = []
+    hits, total = [], 0
     if query_words:
-        rows = _ranked_page(query_words, language, (number - 1) * per_page, per_page)
-    if number > 1 and not rows:
+        hits, total = _ranked_page(query_words, language, (number - 1) * per_page, per_page)
+    if number > 1 and not hits:
         raise EmptyPage(f"Page {number} is past the last one.")
-    total = rows[0][2] if rows else 0
-    versions = _shown_versions([version_id for version_id, _score, _total in rows])
-    results = []
-    for version_id, score, _total in rows:
-        if version := versions.get(version_id):  # unless republished in between
-            text = reading.card_text(version, language)
-            results.append(Result(version=version, text=text, score=score))
     # The paginator only counts and numbers the pages: the page's rows are loaded already.
-    return Page(results, number, Paginator(range(total), per_page))
+    return Page(hits, number, Paginator(range(total), per_page))

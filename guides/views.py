@@ -41,10 +41,10 @@ def _steps_prefetch():
     return Prefetch("steps", queryset=Step.objects.select_related(*SCREENSHOT_FIELDS))
 
 
-def _page(request, objects, per_page):
-    """The page `?page=` asks for; 404 for one that does not exist, as a cached page."""
+def _page(objects, per_page, number):
+    """Page `number` of the list; 404 for one that does not exist, as a cached page."""
     try:
-        return Paginator(objects, per_page).page(request.GET.get("page", 1))
+        return Paginator(objects, per_page).page(number)
     except InvalidPage as error:
         raise Http404(_("There is no such page.")) from error
 
@@ -118,9 +118,9 @@ def _canonical(request, language, view_name, **kwargs):
         return _absolute_url(request, reverse(view_name, kwargs=kwargs))
 
 
-def _paged(url, page):
-    """The canonical address of one page of a list: the first page has no ?page=."""
-    return url if page.number == 1 else f"{url}?page={page.number}"
+def _paged(url, number):
+    """The canonical address of page `number` of a list: the first page has no ?page=."""
+    return url if number == 1 else f"{url}?page={number}"
 
 
 @functools.lru_cache(maxsize=512)  # a few milliseconds each; guides x languages x hosts
@@ -339,45 +339,77 @@ def follows_former_slugs(view):
     return wrapper
 
 
-def home(request):
-    """Platforms with guides, a page of them at a time, each with its first few guides."""
+def _home_list(number, language):
+    """The home page's list: platforms with guides, a page of them, each with its first few."""
     platforms = (
         Platform.objects.annotate(guide_count=Count("guides", filter=_PUBLISHED))
         .filter(guide_count__gt=0)
         .order_by("position", "name", "id")
     )
-    page = _page(request, platforms, HOME_PLATFORMS_PER_PAGE)
+    page = _page(platforms, HOME_PLATFORMS_PER_PAGE, number)
     first_guides = (
         _card_guides()
         .filter(platform__in=[p.pk for p in page])
         .annotate(row=Window(RowNumber(), partition_by=F("platform_id"), order_by=_GUIDE_ORDER))
         .filter(row__lte=HOME_GUIDES_PER_PLATFORM)
     )
-    items = _guide_items(first_guides, get_language())
+    items = _guide_items(first_guides, language)
     groups = [
         {"platform": p, "items": [i for i in items if i["guide"].platform_id == p.pk]} for p in page
     ]
-    canonical = _paged(_canonical(request, get_language(), "guides:home"), page)
-    context = {"groups": groups, "page": page, "canonical": canonical}
+    return render_to_string("guides/includes/home_list.html", {"groups": groups, "page": page})
+
+
+def home(request):
+    """Platforms with guides, a page of them at a time, each with its first few guides."""
+    language, number = get_language(), _page_number(request)
+    # Kept until the next write readers see: a page past the last is a 404, not kept.
+    kept_list = fragments.until_content_changes(
+        "home", [language, number], lambda: _home_list(number, language)
+    )
+    context = {
+        "kept_list": mark_safe(kept_list),  # rendered by the template engine, escaped there
+        "canonical": _paged(_canonical(request, language, "guides:home"), number),
+    }
     return render(request, "guides/home.html", context)
+
+
+def _platform_page(slug, number, language):
+    """The platform, its feed's address and the page's body: its guides grouped by topic, a
+    page of them."""
+    platform = get_object_or_404(Platform, slug=slug)
+    by_topic = Case(*(When(topic=t, then=n) for n, t in enumerate(Guide.Topic.values)))
+    guides = _card_guides().filter(platform=platform).order_by(by_topic, *_GUIDE_ORDER)
+    page = _page(guides, PLATFORM_GUIDES_PER_PAGE, number)
+    context = {
+        "platform": platform,
+        "description": reading.localized(platform, "description", language),
+        "feed_url": reverse("guides:platform-feed", kwargs={"platform": platform.slug}),
+        "topics": _topic_groups(_guide_items(page, language)),
+        "page": page,
+    }
+    body = render_to_string("guides/includes/platform_body.html", context)
+    return {
+        "body": body,
+        **{name: context[name] for name in ("platform", "description", "feed_url")},
+    }
 
 
 @follows_former_slugs
 def platform(request, platform):
     """The platform's guides grouped by topic, a page of them at a time."""
-    platform = get_object_or_404(Platform, slug=platform)
-    by_topic = Case(*(When(topic=t, then=n) for n, t in enumerate(Guide.Topic.values)))
-    guides = _card_guides().filter(platform=platform).order_by(by_topic, *_GUIDE_ORDER)
-    page = _page(request, guides, PLATFORM_GUIDES_PER_PAGE)
-    language = get_language()
+    language, number = get_language(), _page_number(request)
+    # Kept until the next write readers see; an unknown platform or page is a 404, not kept.
+    kept = fragments.until_content_changes(
+        "platform", [platform, language, number], lambda: _platform_page(platform, number, language)
+    )
+    url = _canonical(request, language, "guides:platform", platform=kept["platform"].slug)
     context = {
-        "platform": platform,
-        "description": reading.localized(platform, "description", language),
-        "topics": _topic_groups(_guide_items(page, language)),
-        "page": page,
-        "canonical": _paged(
-            _canonical(request, language, "guides:platform", platform=platform.slug), page
-        ),
+        "platform": kept["platform"],
+        "description": kept["description"],
+        "feed_url": kept["feed_url"],
+        "kept_body": mark_safe(kept["body"]),  # rendered by the template engine, escaped there
+        "canonical": _paged(url, number),
     }
     return render(request, "guides/platform.html", context)
 
@@ -464,17 +496,48 @@ def compare(request, platform, slug):
     return render(request, "guides/compare.html", context)
 
 
+def _result_cards(hits, language):
+    """The search results as HTML, one card per hit, each kept for good: a published version's
+    title and summary never change, and the key holds the rest of what the card shows."""
+
+    def render_cards(identities):
+        versions = GuideVersion.objects.only(*reading.CARD_FIELDS).in_bulk(
+            [version_id for version_id, *_rest in identities]
+        )
+        cards = []
+        for version_id, _published_at, _language, slug, platform, platform_name in identities:
+            version = versions.get(version_id)
+            if version is None:  # deleted since it was found
+                cards.append(None)
+                continue
+            context = {
+                "url": reverse("guides:guide", kwargs={"platform": platform, "slug": slug}),
+                "text": reading.card_text(version, language),
+                "platform_name": platform_name,
+            }
+            cards.append(render_to_string("guides/includes/search_result.html", context))
+        return cards
+
+    identities = [
+        (h.version_id, h.published_at, language, h.guide_slug, h.platform_slug, h.platform_name)
+        for h in hits
+    ]
+    cards = fragments.for_published_versions(identities, render_cards)
+    return mark_safe("".join(card for card in cards if card))  # escaped by the template engine
+
+
 def search(request):
     """The guides matching every word of `?q=`, best first, a page at a time."""
     query = request.GET.get("q", "").strip()[:100]
+    language = get_language()
     try:
-        page = search_guides(query, get_language(), _page_number(request))
+        page = search_guides(query, language, _page_number(request))
     except InvalidPage as error:
         raise Http404(_("There is no such page.")) from error
     context = {
         "query": query,
         "page": page,
-        "results": page.object_list,
+        "results": _result_cards(page.object_list, language),
         "total": page.paginator.count,
         "page_query": urlencode({"q": query}) + "&",  # the pages' links keep the search
     }

@@ -1,11 +1,16 @@
-"""What the guide page renders from a published version is kept (guides/fragments.py), even with
-the page cache off, and never shows a reader anything out of date."""
+"""What the reader pages render is kept (guides/fragments.py), even with the page cache off, and
+never shows a reader anything out of date: the guide page's parts of a published version, the
+home and platform pages' lists, search results' cards."""
 
+import datetime
+from io import StringIO
+
+from django.core.management import call_command
 from django.test import TestCase, override_settings
 
 from branding.models import SiteSettings
 from guides import fragments
-from guides.models import Screenshot, Step
+from guides.models import Guide, Screenshot, Step
 
 from .helpers import (
     TemporaryMediaMixin,
@@ -13,9 +18,12 @@ from .helpers import (
     forget_kept_parts,
     make_guide,
     make_guide_showing,
+    make_platform,
+    make_region,
     make_screenshot,
     make_user,
     publish_draft,
+    published_copies,
 )
 
 PAGE = "/{language}/linkedin/ki/"
@@ -166,3 +174,156 @@ class KeptScreenshotTests(TemporaryMediaMixin, TestCase):
         add_step(draft, 2, screenshot_de=screenshot, screenshot_alt_de="Schalter")
         publish_draft(guide)
         self.assertContains(self.client.get(guide.get_absolute_url()), screenshot.file.url)
+
+
+def _after(guides):
+    """Puts the guides after the others in every list (the guides' own order)."""
+    Guide.objects.filter(pk__in=[guide.pk for guide in guides]).update(position=1)
+
+
+@override_settings(PAGE_CACHE=False)
+class KeptListTests(TestCase):
+    """The home and platform pages' lists are kept until the next write readers see."""
+
+    LISTS = ("/{language}/", "/{language}/linkedin/", "/{language}/linkedin/?page=2")
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.guide = make_guide(slug="ki", title_de="KI-Training abschalten", title_en="")
+        cls.guide.regions.add(make_region())
+        _after(published_copies(make_guide(title_de="Werbung abschalten"), 25))  # two pages
+
+    def test_every_list_reads_as_when_rendered_afresh(self):
+        for language in ("de", "en", "fr", "it"):
+            for url in self.LISTS:
+                with self.subTest(language=language, url=url):
+                    url = url.format(language=language)
+                    forget_kept_parts()
+                    afresh = self.client.get(url)
+                    self.assertEqual(afresh.status_code, 200)
+                    self.assertEqual(self.client.get(url).content, afresh.content)
+
+    def test_a_published_version_shows_at_once(self):
+        for url in ("/de/", "/de/linkedin/"):
+            self.assertContains(self.client.get(url), "KI-Training abschalten")
+        publish_draft(self.guide, title_de="KI-Training ausschalten")
+        for url in ("/de/", "/de/linkedin/"):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertContains(response, "KI-Training ausschalten")
+                self.assertNotContains(response, "KI-Training abschalten")
+
+    def test_a_new_translation_shows_at_once(self):
+        self.assertContains(self.client.get("/en/"), '<a href="/en/linkedin/ki/" lang="de">')
+        publish_draft(self.guide, title_en="Turn off AI training")
+        response = self.client.get("/en/")
+        self.assertContains(response, '<a href="/en/linkedin/ki/">Turn off AI training</a>')
+
+    def test_a_renamed_guide_and_platform_show_at_once(self):
+        self.client.get("/de/")
+        self.client.get("/de/linkedin/")
+        self.guide.slug = "ki-training"
+        self.guide.save()
+        platform = self.guide.platform
+        platform.name = "LinkedIn Corporation"
+        platform.save()
+        for url in ("/de/", "/de/linkedin/"):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertContains(response, 'href="/de/linkedin/ki-training/"')
+                self.assertNotContains(response, 'href="/de/linkedin/ki/"')
+                self.assertContains(response, "LinkedIn Corporation")
+
+    def test_a_platform_under_a_new_address_leaves_the_old_one_at_once(self):
+        self.assertEqual(self.client.get("/de/linkedin/").status_code, 200)
+        platform = self.guide.platform
+        platform.slug = "linked-in"
+        platform.save()
+        self.assertRedirects(self.client.get("/de/linkedin/"), "/de/linked-in/", 301)
+        self.assertContains(self.client.get("/de/linked-in/"), 'href="/de/linked-in/ki/"')
+
+    def test_a_region_renamed_or_added_shows_at_once(self):
+        self.assertContains(self.client.get("/de/"), "<dd>EU/EWR</dd>")
+        region = self.guide.regions.get()
+        region.name_de = "Europäischer Wirtschaftsraum"
+        region.save()
+        self.assertContains(self.client.get("/de/"), "<dd>Europäischer Wirtschaftsraum</dd>")
+        self.guide.regions.add(make_region(code="uk", name_de="Vereinigtes Königreich"))
+        self.assertContains(
+            self.client.get("/de/"), "<dd>Europäischer Wirtschaftsraum, Vereinigtes Königreich</dd>"
+        )
+
+    def test_a_verified_version_shows_its_date_at_once(self):
+        self.client.get("/en/linkedin/")
+        self.guide.published_version.mark_verified(on=datetime.date(2031, 5, 4))
+        self.assertContains(self.client.get("/en/linkedin/"), '<time datetime="2031-05-04">')
+
+    def test_a_page_past_the_last_is_not_found_until_there_is_one(self):
+        self.assertEqual(self.client.get("/de/linkedin/?page=3").status_code, 404)
+        published_copies(self.guide, 30)
+        self.assertEqual(self.client.get("/de/linkedin/?page=3").status_code, 200)
+
+    def test_a_new_platform_shows_on_the_home_page_at_once(self):
+        self.client.get("/de/")
+        make_guide(platform=make_platform("Mastodon"), title_de="Boosts abschalten")
+        response = self.client.get("/de/")
+        self.assertContains(response, "Mastodon")
+        self.assertContains(response, "Boosts abschalten")
+
+
+@override_settings(PAGE_CACHE=False)
+class KeptSearchResultTests(TestCase):
+    """Each search result's card is kept for good, under the guide's current address."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.guide = make_guide(slug="ki", title_de="KI-Training abschalten", title_en="")
+        _after(published_copies(make_guide(title_de="Werbung abschalten"), 24))  # two pages
+        call_command("rebuild_search_index", stdout=StringIO())
+
+    def search(self, language="de", query="abschalten"):
+        return self.client.get(f"/{language}/search/?q={query}")
+
+    def test_every_result_page_reads_as_when_rendered_afresh(self):
+        for language in ("de", "en", "fr", "it"):
+            word = "abschalten" if language == "de" else "switch"  # in every guide's summary
+            for query in (word, f"{word}&page=2", "KI", "zzz"):
+                with self.subTest(language=language, query=query):
+                    forget_kept_parts()
+                    afresh = self.search(language, query)
+                    self.assertEqual(afresh.status_code, 200)
+                    self.assertEqual(self.search(language, query).content, afresh.content)
+
+    def test_a_published_version_shows_its_own_title_at_once(self):
+        self.assertContains(self.search(), "KI-Training abschalten")
+        publish_draft(self.guide, title_de="KI-Training endgültig abschalten")
+        response = self.search()
+        self.assertContains(response, "KI-Training endgültig abschalten")
+        self.assertNotContains(response, "KI-Training abschalten")
+
+    def test_a_new_translation_shows_at_once(self):
+        self.assertContains(self.search("en"), '<a href="/en/linkedin/ki/" lang="de">')
+        publish_draft(self.guide, title_en="Switch off AI training")
+        response = self.search("en", "training")
+        self.assertContains(response, '<a href="/en/linkedin/ki/">Switch off AI training</a>')
+
+    def test_a_renamed_guide_and_platform_show_at_once(self):
+        self.search()
+        self.guide.slug = "ki-training"
+        self.guide.save()
+        platform = self.guide.platform
+        platform.name = "LinkedIn Corporation"
+        platform.save()
+        response = self.search()
+        self.assertContains(response, 'href="/de/linkedin/ki-training/"')
+        self.assertNotContains(response, 'href="/de/linkedin/ki/"')
+        self.assertContains(response, '<p class="meta">LinkedIn Corporation</p>', count=20)
+
+    def test_a_platform_under_a_new_address_shows_at_once(self):
+        self.search()
+        platform = self.guide.platform
+        platform.slug = "linked-in"
+        platform.save()
+        response = self.search()
+        self.assertContains(response, 'href="/de/linked-in/ki/"')
+        self.assertNotContains(response, 'href="/de/linkedin/')

@@ -1,3 +1,4 @@
+import html
 import io
 import re
 
@@ -10,8 +11,14 @@ from guides.models import SearchWord, Source
 from tests.helpers import add_step, forget_kept_parts, make_guide, make_platform, published_copies
 
 # The search view's queries, whatever the number of guides: branding, then finding and ranking
-# the versions in one query and loading the shown ones in another.
+# the versions in one query and loading the shown ones in another (until their cards are kept).
 SEARCH_QUERIES = 3
+
+
+def result_titles(response):
+    """The titles of the results listed, as a reader sees them."""
+    found = re.findall(r'<h2><a href="[^"]+"[^>]*>([^<]*)</a></h2>', response.content.decode())
+    return [html.unescape(title) for title in found]
 
 
 class SearchTests(TestCase):
@@ -61,7 +68,7 @@ class SearchTests(TestCase):
     def _titles(self, url):
         response = self.client.get(url)
         self.assertEqual(response.status_code, 200)
-        return [result.text.title for result in response.context["results"]]
+        return result_titles(response)
 
     def test_search_is_case_insensitive(self):
         self.assertIn("KI-Training abschalten", self._titles("/de/search/?q=datenschutz"))
@@ -203,7 +210,7 @@ class FewGuidesSearchQueryTests(TestCase):
 
     def test_search_makes_a_fixed_number_of_queries(self):
         response, queries = _search_queries(self, "/de/search/?q=schritt einstellungen")
-        self.assertEqual(len(response.context["results"]), 3)
+        self.assertEqual(len(result_titles(response)), 3)
         self.assertEqual(queries, SEARCH_QUERIES)
 
 
@@ -266,7 +273,7 @@ class UpgradeTests(TestCase):
     def test_migrate_indexes_published_guides_when_the_index_is_empty(self):
         make_guide(title_en="Turn off ad tracking")
         SearchWord.objects.all().delete()
-        self.assertEqual(self.client.get("/en/search/?q=tracking").context["results"], [])
+        self.assertEqual(result_titles(self.client.get("/en/search/?q=tracking")), [])
         call_command("migrate", verbosity=0)
-        results = self.client.get("/en/search/?q=tracking").context["results"]
-        self.assertEqual([r.text.title for r in results], ["Turn off ad tracking"])
+        results = result_titles(self.client.get("/en/search/?q=tracking"))
+        self.assertEqual(results, ["Turn off ad tracking"])
