@@ -89,8 +89,11 @@ def _empty_page_cache():
     # nor a part of one kept for a version whose id the next test's rows reuse.
     from django.core.cache import caches
 
+    from guides import fragments
+
     caches["pages"].clear()
     caches["fragments"].clear()
+    fragments.pages_in_memory.clear()
 
 
 @pytest.fixture(autouse=True)
