@@ -109,10 +109,7 @@ class KeptPage:
     def __init__(self, html, holes):
         self.pieces = html.split(holes.marker)
         self.calls = holes.calls
-
-    @property
-    def size(self):
-        return sum(map(len, self.pieces))
+        self.size = len(html)
 
     def html(self, request):
         out = [self.pieces[0]]
@@ -134,8 +131,9 @@ def kept_page(parts, render):
     # The content token alone: every write that changes a version's parts changes it too.
     key = _key("page", [*parts, caching.build_id(), caching.CONTENT_TOKEN.current()])
     page = pages_in_memory.get(key, None)
-    if page is None:
-        page = _cache().get(key)
+    if page is not None:
+        return page
+    page = _cache().get(key)
     if page is None:
         holes = PerRequestParts()
         html = render(holes)
