@@ -245,3 +245,11 @@ class KeptGuidePageTests(TestCase):
         self.assertContains(self.client.get(f"/de/preview/{draft.pk}/"), "Entwurfstitel")
         self.client.logout()
         self.assertNotContains(self.page(), "Entwurfstitel")
+
+    def test_a_staff_member_and_a_reader_read_the_same_page(self):
+        # A kept page must hold nothing of one visitor: a page for staff alone would be served
+        # to readers (and the other way round).
+        reader = self.page().content
+        self.client.force_login(make_user(groups=["Editor"]))
+        forget_kept_parts()
+        self.assertEqual(self.page().content, reader)
