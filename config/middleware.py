@@ -2,6 +2,10 @@
 
 import logging
 
+from django.conf import settings
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.messages.storage import default_storage
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.db import (
     DatabaseError,
     DataError,
@@ -12,6 +16,7 @@ from django.db import (
 )
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.template import loader
+from django.utils.functional import SimpleLazyObject, empty
 
 logger = logging.getLogger(__name__)
 
@@ -112,3 +117,38 @@ class DatabaseUnavailableMiddleware:
             return None
         logger.error("Database unavailable (%s).", _first_line(exception))
         return database_unavailable()
+
+
+def _unused(lazy):
+    return isinstance(lazy, SimpleLazyObject) and lazy._wrapped is empty
+
+
+class LazySessionMiddleware(SessionMiddleware):
+    """Django's, but without a session cookie the session is made only when something uses it.
+
+    A reader's page never does. Unused, there is nothing to save and no cookie to set or delete,
+    just as Django's middleware would decide for a new, untouched session.
+    """
+
+    def process_request(self, request):
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return super().process_request(request)
+        request.session = SimpleLazyObject(lambda: self.SessionStore(None))
+
+    def process_response(self, request, response):
+        if _unused(getattr(request, "session", None)):
+            return response
+        return super().process_response(request, response)
+
+
+class LazyMessageMiddleware(MessageMiddleware):
+    """Django's, but the message storage (a cookie signer and the session) is made on first use:
+    a reader's page never adds or shows a message, so there is nothing to store."""
+
+    def process_request(self, request):
+        request._messages = SimpleLazyObject(lambda: default_storage(request))
+
+    def process_response(self, request, response):
+        if _unused(getattr(request, "_messages", None)):
+            return response
+        return super().process_response(request, response)

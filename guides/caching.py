@@ -361,7 +361,7 @@ class EarlyAnswer:
 
     def __init__(self, application):
         self.application = application
-        self.kept = _KeptInMemory(settings.PAGE_CACHE_MEMORY_BYTES)
+        self.kept = KeptInMemory(settings.PAGE_CACHE_MEMORY_BYTES)
         if settings.PAGE_CACHE:
             build_id()  # at start-up, not on a reader's first request
 
@@ -501,8 +501,8 @@ class _FinishedPage:
         return len(self.content) + len(self.compressed)
 
 
-class _KeptInMemory:
-    """The pages most recently answered by this process, up to a number of bytes."""
+class KeptInMemory:
+    """The pages most recently used by this process, up to a number of bytes."""
 
     def __init__(self, max_bytes):
         self.max_bytes = max_bytes
@@ -517,6 +517,11 @@ class _KeptInMemory:
                 return None
             self.pages.move_to_end(key)
             return kept[1]
+
+    def clear(self):
+        with self.lock:
+            self.pages.clear()
+            self.bytes = 0
 
     def put(self, key, token, page):
         if page.size > self.max_bytes:

@@ -16,16 +16,22 @@ process shares:
 - Lookups and parts of pages that any edit may change (`until_content_changes`), kept under
   the page cache's content token (guides.caching), which the database connections replace
   after every write to a table readers see.
+- Whole guide pages but for what depends on the query string or today's date (`kept_page`),
+  under the content token too: the tags that render those parts are called again for each
+  request (`KeptPage.html`, guides.templatetags.reader.per_request_tag).
 
 Every key holds the build, so that a deploy never serves what the old code rendered.
 """
 
 import hashlib
+import secrets
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.db.models.signals import post_delete, post_save
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from . import caching
 
@@ -104,3 +110,60 @@ def until_content_changes(kind, parts, compute):
     """compute(), kept until the next write readers see."""
     key = _key(kind, [*parts, caching.build_id(), caching.CONTENT_TOKEN.current()])
     return _kept(key, compute, timeout=settings.PAGE_CACHE_TIMEOUT)
+
+
+class PerRequestParts:
+    """Where the per-request tags (guides.templatetags.reader.per_request_tag) leave their
+    output out of a page being kept: a marker in the HTML, and the call to make again."""
+
+    context_name = "per_request_parts"
+
+    def __init__(self):
+        self.marker = f"<!--{secrets.token_hex(16)}-->"  # nothing a page could hold
+        self.calls = []
+
+    def mark(self, function, args, kwargs):
+        self.calls.append((function, args, kwargs))
+        return mark_safe(self.marker)
+
+
+class KeptPage:
+    """A page's HTML in pieces, with the per-request tags' calls between them."""
+
+    def __init__(self, html, holes):
+        self.pieces = html.split(holes.marker)
+        self.calls = holes.calls
+        self.size = len(html)
+
+    def html(self, request):
+        out = [self.pieces[0]]
+        for (function, args, kwargs), piece in zip(self.calls, self.pieces[1:], strict=True):
+            # Escaped as the template engine escapes a simple tag's output.
+            out += [conditional_escape(function(request, *args, **kwargs)), piece]
+        return "".join(out)
+
+
+# Kept pages this process has used lately, as they are (their keys hold the content token).
+KEPT_PAGES_MEMORY_BYTES = 4 * 1024 * 1024
+pages_in_memory = caching.KeptInMemory(KEPT_PAGES_MEMORY_BYTES)
+
+
+def kept_page(parts, render):
+    """The page `render(holes)` renders (HTML, or None for a page not to keep) as a KeptPage,
+    kept until the next write readers see; `parts` are whatever else the page depends on (its
+    absolute address, the language). None when render() gave None."""
+    # The content token alone: every write that changes a version's parts changes it too.
+    key = _key("page", [*parts, caching.build_id(), caching.CONTENT_TOKEN.current()])
+    page = pages_in_memory.get(key, None)
+    if page is not None:
+        return page
+    page = _cache().get(key)
+    if page is None:
+        holes = PerRequestParts()
+        html = render(holes)
+        if html is None:
+            return None
+        page = KeptPage(html, holes)
+        _cache().set(key, page, settings.PAGE_CACHE_TIMEOUT)
+    pages_in_memory.put(key, None, page)
+    return page

@@ -8,7 +8,7 @@ change allowed on a published or archived version is who verified it and when.
 import hashlib
 import re
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -731,10 +731,14 @@ class GuideVersion(StoredTexts):
             return None
         return self.verified_on + timedelta(days=settings.STALE_AFTER_DAYS)
 
+    def stale_from(self):
+        """The first day on which the version is stale: the day after its check fell due."""
+        due = self.check_due_on()
+        return date.min if due is None else due + timedelta(days=1)
+
     def is_stale(self, today=None):
         """True when the check fell due before today (or was never done)."""
-        due = self.check_due_on()
-        return due is None or due < (today or timezone.localdate())
+        return self.stale_from() <= (today or timezone.localdate())
 
     def is_due_soon(self, today=None):
         """True when stale, or when the check falls due within DUE_SOON_DAYS from today."""

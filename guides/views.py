@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.urls import reverse, translate_url
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_from_request, override
@@ -135,19 +135,18 @@ def _labels_language(request, language):
     return labels if labels in reading.LANGUAGE_CODES else language
 
 
-def _original_url(request, version, language):
-    """The German page, when the reader's translation is outdated; else "".
+def _is_outdated(version, language):
+    """True when the reader's translation is outdated: the page links the German original.
 
     Confirming a translation changes no version, so this is kept only until the next write
     readers see (a stamp is one, guides/caching.py).
     """
     if language == SOURCE_LANGUAGE:
-        return ""
+        return False
     parts = [version.pk, language]
-    outdated = fragments.until_content_changes(
+    return fragments.until_content_changes(
         "outdated", parts, lambda: version.is_outdated_in(language)
     )
-    return translate_url(request.get_full_path(), SOURCE_LANGUAGE) if outdated else ""
 
 
 # The parts of the guide page that only the version decides, rendered once and kept.
@@ -205,8 +204,9 @@ def _kept_version_parts(version, guide, language, labels, preview=False, embed=F
     )
 
 
-def _render_version(request, version, guide, *, preview=False):
-    """The guide page for `version`: current, archived or a staff preview of a draft."""
+def _render_version(request, version, guide, *, preview=False, holes=None):
+    """The guide page for `version`: current, archived or a staff preview of a draft; with
+    `holes`, its parts rendered for each request are left out (guides.fragments.kept_page)."""
     language = get_language()
     labels = _labels_language(request, language)
     parts = _kept_version_parts(version, guide, language, labels, preview)
@@ -223,9 +223,11 @@ def _render_version(request, version, guide, *, preview=False):
         "labels_quoted": parts["labels_quoted"],
         "is_preview": preview,
         "is_archived": version.status == GuideVersion.Status.ARCHIVED,
-        "is_stale": version.status == GuideVersion.Status.PUBLISHED and version.is_stale(),
+        # Only the current version's checks fall due.
+        "stale_from": version.stale_from() if version.status == version.Status.PUBLISHED else None,
         "stale_after_days": settings.STALE_AFTER_DAYS,
-        "original_url": _original_url(request, version, language),
+        "outdated": _is_outdated(version, language),
+        fragments.PerRequestParts.context_name: holes,
         "canonical_url": canonical,
         "site_url": _absolute_url(request, "/"),  # named at the top of the printed handout
         "qr_svg": _qr_svg(canonical),
@@ -237,6 +239,37 @@ def _render_version(request, version, guide, *, preview=False):
         context["canonical"] = _canonical(request, text.title.lang, "guides:guide", **kwargs)
         context["indexed_languages"] = version.indexed_languages()
     return render(request, "guides/guide.html", context)
+
+
+def kept_guide_page(view):
+    """Answers a guide page (current or archived version) from its kept HTML, rendering only
+    the parts that depend on the query string or the date (the per-request tags, reader.py).
+
+    The rest of the page depends on nothing but its absolute address, the language, the labels
+    language and what readers see, so it is kept under the content token (guides.fragments).
+    The view renders it on a miss, with `holes`; pages other than a 200 are not kept.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        language = get_language()
+        parts = [request.build_absolute_uri(request.path), language]
+        parts.append(_labels_language(request, language))
+        answered = []
+
+        def render_page(holes):
+            response = view(request, *args, holes=holes, **kwargs)
+            answered.append(response)
+            if response.status_code != 200 or response.streaming:
+                return None
+            return response.content.decode(response.charset)
+
+        page = fragments.kept_page(parts, render_page)
+        if page is None:
+            return answered[0]
+        return HttpResponse(page.html(request))
+
+    return wrapper
 
 
 def _published_guide(platform, slug):
@@ -415,17 +448,19 @@ def platform(request, platform):
 
 
 @follows_former_slugs
-def guide(request, platform, slug):
+@kept_guide_page
+def guide(request, platform, slug, holes):
     guide = _published_guide(platform, slug)
-    return _render_version(request, guide.published_version, guide)
+    return _render_version(request, guide.published_version, guide, holes=holes)
 
 
 @follows_former_slugs
-def version(request, platform, slug, number):
+@kept_guide_page
+def version(request, platform, slug, number, holes):
     version = _public_version(platform, slug, number)
     if version.status == GuideVersion.Status.PUBLISHED:
         return redirect(version.guide)
-    return _render_version(request, version, version.guide)
+    return _render_version(request, version, version.guide, holes=holes)
 
 
 @follows_former_slugs

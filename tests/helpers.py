@@ -17,6 +17,7 @@ from django.db import close_old_connections
 from django.test import RequestFactory, override_settings
 from PIL import Image, PngImagePlugin
 
+from guides import fragments
 from guides.models import Guide, GuideVersion, Platform, Region, Screenshot, Source, Step
 
 _numbers = count(1)
@@ -149,6 +150,7 @@ def forget_kept_parts():
     """Empty the fragment cache (guides/fragments.py): the next page is rendered as the first one
     after a deploy, from the database alone."""
     caches["fragments"].clear()
+    fragments.pages_in_memory.clear()
 
 
 def make_user(username=None, groups=(), **fields):

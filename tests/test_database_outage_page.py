@@ -16,7 +16,7 @@ class DatabaseOutagePageTests(TestCase):
     def _with_outage_in_a_middleware(self):
         # Any middleware that reads the database before the view, e.g. sessions.
         return mock.patch(
-            "django.contrib.sessions.middleware.SessionMiddleware.process_request",
+            "config.middleware.LazySessionMiddleware.process_request",
             side_effect=OperationalError("connection refused"),
         )
 
@@ -30,7 +30,7 @@ class DatabaseOutagePageTests(TestCase):
 
     def test_other_errors_still_get_the_500_page(self):
         with mock.patch(
-            "django.contrib.sessions.middleware.SessionMiddleware.process_request",
+            "config.middleware.LazySessionMiddleware.process_request",
             side_effect=RuntimeError("a bug"),
         ):
             response = self.client.get("/en/")

@@ -4,7 +4,9 @@ home and platform pages' lists, search results' cards."""
 
 import datetime
 from io import StringIO
+from unittest import mock
 
+import time_machine
 from django.core.management import call_command
 from django.test import TestCase, override_settings
 
@@ -28,6 +30,13 @@ from .helpers import (
 
 PAGE = "/{language}/linkedin/ki/"
 NOTICE = "has not been checked against the current German original"
+STALE = "Über 30 Tage nicht geprüft"
+
+
+def _rendered_in_place(parts, render):
+    # Instead of fragments.kept_page: every tag of the page called where it stands, nothing kept.
+    html = render(None)
+    return None if html is None else fragments.KeptPage(html, fragments.PerRequestParts())
 
 
 def _steps_of(guide, **fields):
@@ -327,3 +336,101 @@ class KeptSearchResultTests(TestCase):
         response = self.search()
         self.assertContains(response, 'href="/de/linked-in/ki/"')
         self.assertNotContains(response, 'href="/de/linkedin/')
+
+
+@override_settings(PAGE_CACHE=False)
+class KeptGuidePageTests(TestCase):
+    """The guide page is kept but for what depends on the query string or the date."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.guide = make_guide(slug="ki", steps=3)
+
+    def page(self, language="de", query=""):
+        return self.client.get(PAGE.format(language=language) + query)
+
+    def test_a_kept_page_reads_as_rendered_in_place_for_another_query(self):
+        queries = ["", "?labels=en", "?utm_source=mail&labels=en", "?a=1&a=2&labels=de", "?x=%20y"]
+        for language in ("de", "en", "fr"):
+            for first, then in zip(queries, [*queries[1:], queries[0]], strict=True):
+                with self.subTest(language=language, first=first, then=then):
+                    forget_kept_parts()
+                    with mock.patch("guides.fragments.kept_page", _rendered_in_place):
+                        in_place = self.page(language, then).content
+                    forget_kept_parts()
+                    self.page(language, first)
+                    self.assertEqual(self.page(language, then).content, in_place)
+
+    def test_the_language_links_keep_each_requests_query(self):
+        self.page("de", "?labels=en")
+        response = self.page("de", "?labels=en&utm_source=mail")
+        self.assertContains(response, 'href="/en/linkedin/ki/?labels=en&amp;utm_source=mail"')
+        self.assertNotContains(response, 'href="/en/linkedin/ki/?labels=en"')
+
+    def test_the_labels_choice_keeps_each_requests_query(self):
+        self.page("de", "?labels=en")
+        response = self.page("de", "?labels=en&utm_source=mail")
+        self.assertContains(response, 'href="?utm_source=mail#steps"')
+        self.assertNotContains(response, 'href="?#steps"')
+
+    def test_the_link_to_the_german_original_keeps_each_requests_query(self):
+        self.guide.published_version.translation_stamps.filter(language="en").delete()
+        self.page("en", "?labels=de")
+        response = self.page("en", "?labels=de&utm_source=mail")
+        self.assertContains(response, 'href="/de/linkedin/ki/?labels=de&amp;utm_source=mail"')
+
+    @override_settings(STALE_AFTER_DAYS=30)
+    def test_the_stale_notice_shows_on_the_first_day_the_check_is_overdue(self):
+        verified = datetime.date(2026, 3, 2)
+        self.guide.published_version.mark_verified(on=verified)
+        with time_machine.travel("2026-04-01 23:59 +02:00", tick=False):
+            self.assertNotContains(self.page(), STALE)  # the page is kept now
+        with time_machine.travel("2026-04-02 00:01 +02:00", tick=False):
+            self.assertContains(self.page(), STALE)
+            self.assertContains(self.page(), STALE)
+
+    @override_settings(STALE_AFTER_DAYS=30)
+    def test_a_check_removes_the_stale_notice_at_once(self):
+        self.guide.published_version.mark_verified(on=datetime.date(2020, 1, 1))
+        self.assertContains(self.page(), STALE)
+        self.guide.published_version.mark_verified()
+        self.assertNotContains(self.page(), STALE)
+
+    def test_a_new_logo_shows_at_once(self):
+        self.assertNotContains(self.page(), 'class="site-logo"')
+        SiteSettings.objects.create(name="Betriebsrat Nord", contact="br@example.org")
+        response = self.page()
+        self.assertContains(response, "Betriebsrat Nord")
+        self.assertContains(response, 'href="mailto:br@example.org"')
+
+    def test_each_language_and_labels_language_is_kept_apart(self):
+        self.assertContains(self.page("de"), '<html lang="de">')
+        self.assertContains(self.page("en"), '<html lang="en">')
+        self.assertContains(self.page("de", "?labels=en"), "Settings")
+        self.assertContains(self.page("de"), "Einstellungen")
+        self.assertNotContains(self.page("de"), "Settings")
+
+    @override_settings(ALLOWED_HOSTS=["guides.example.org", "intranet.example.org"])
+    def test_each_host_gets_its_own_addresses(self):
+        self.client.get(PAGE.format(language="de"), HTTP_HOST="guides.example.org")
+        response = self.client.get(PAGE.format(language="de"), HTTP_HOST="intranet.example.org")
+        self.assertContains(response, "http://intranet.example.org/de/linkedin/ki/")
+        self.assertNotContains(response, "guides.example.org")
+
+    def test_a_staff_members_preview_is_never_kept_for_readers(self):
+        self.page()
+        draft = self.guide.new_draft()
+        draft.title_de = "Entwurfstitel"
+        draft.save()
+        self.client.force_login(make_user(groups=["Editor"]))
+        self.assertContains(self.client.get(f"/de/preview/{draft.pk}/"), "Entwurfstitel")
+        self.client.logout()
+        self.assertNotContains(self.page(), "Entwurfstitel")
+
+    def test_a_staff_member_and_a_reader_read_the_same_page(self):
+        # A kept page must hold nothing of one visitor: a page for staff alone would be served
+        # to readers (and the other way round).
+        reader = self.page().content
+        self.client.force_login(make_user(groups=["Editor"]))
+        forget_kept_parts()
+        self.assertEqual(self.page().content, reader)

@@ -26,9 +26,13 @@ def _entrypoint(tmp_path, extra, *args):
 
 
 class PageCacheWorkerTests:
-    @pytest.mark.parametrize("cache", ["files", "redis"])
-    def test_a_publish_shows_in_every_worker_on_the_next_request(self, tmp_path, cache):
+    # With the page cache off, each worker keeps the guide page in memory (guides.fragments).
+    @pytest.mark.parametrize(
+        ("cache", "page_cache"), [("files", "1"), ("redis", "1"), ("files", "0")]
+    )
+    def test_a_publish_shows_in_every_worker_on_the_next_request(self, tmp_path, cache, page_cache):
         extra = {"DATA_DIR": str(tmp_path / "data"), "WEB_CONCURRENCY": "2"}
+        extra["PAGE_CACHE"] = page_cache
         if cache == "redis":
             extra["REDIS_URL"] = REDIS_TEST_URL
         _entrypoint(tmp_path, extra, "init")

@@ -4,14 +4,33 @@ import functools
 
 from django import template
 from django.conf import settings
-from django.urls import Resolver404, get_script_prefix, resolve, reverse
+from django.template.loader import render_to_string
+from django.urls import Resolver404, get_script_prefix, resolve, reverse, translate_url
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import get_language, get_language_info, override
 
+from .. import fragments
 from ..reading import LANGUAGE_CODES, Text
 
 register = template.Library()
+
+
+def per_request_tag(function):
+    """Registers function(request, *args, **kwargs) as a simple tag whose output depends on the
+    request's query string or on today's date: in a page that is kept (guides.fragments
+    .kept_page) it is called again for each request. Its arguments are kept with the page, so
+    they must be plain values; it may read nothing of the request but its path and query."""
+
+    def tag(context, *args, **kwargs):
+        holes = context.get(fragments.PerRequestParts.context_name)
+        if holes is not None:
+            return holes.mark(function, args, kwargs)
+        return function(context.get("request"), *args, **kwargs)
+
+    register.simple_tag(tag, takes_context=True, name=function.__name__)
+    return function
 
 
 @register.filter
@@ -65,8 +84,12 @@ def page_paths(request):
     return request._page_paths
 
 
-def _same_page_in(request, code):
-    """The current page in language `code`; the home page when the path names no page."""
+@per_request_tag
+def same_page_in(request, code):
+    """The current page in language `code`, with the query string; the home page when the path
+    names no page."""
+    if request is None:
+        return f"/{code}/"
     paths = page_paths(request)
     if paths is None:
         with override(code):
@@ -75,25 +98,43 @@ def _same_page_in(request, code):
     return f"{paths[code]}?{query}" if query else paths[code]
 
 
-@register.simple_tag(takes_context=True)
-def language_links(context):
-    """One link per site language to the same page, for the language switcher (no cookie)."""
-    request = context.get("request")
+@register.simple_tag
+def language_links():
+    """One link per site language, for the language switcher (no cookie); the address of each
+    is `{% same_page_in link.code %}`."""
     current = get_language()
-    links = []
-    for code, _name in settings.LANGUAGES:
-        url = _same_page_in(request, code) if request else f"/{code}/"
-        info = get_language_info(code)
-        links.append(
-            {"code": code, "name": info["name_local"], "url": url, "current": code == current}
-        )
-    return links
+    return [
+        {"code": code, "name": get_language_info(code)["name_local"], "current": code == current}
+        for code, _name in settings.LANGUAGES
+    ]
 
 
-@register.simple_tag(takes_context=True)
-def query_with(context, **params):
+@per_request_tag
+def full_path_in(request, code):
+    """This page's address in language `code`, with the query string as the request spelt it."""
+    return translate_url(request.get_full_path(), code)
+
+
+@per_request_tag
+def stale_notice(request, stale_from, days):
+    """The warning that a guide's steps were not checked for `days` days, from the day
+    `stale_from` on (GuideVersion.stale_from); nothing before that day or for None."""
+    if stale_from is None or timezone.localdate() < stale_from:
+        return ""
+    return _stale_notice(get_language(), days)
+
+
+@functools.lru_cache(maxsize=64)
+def _stale_notice(language, days):
+    # The same words for every stale page in a language.
+    return render_to_string("guides/includes/stale_notice.html", {"days": days})
+
+
+@per_request_tag
+def query_with(request, **params):
     """The current query string with `params` replaced; a None value removes the parameter."""
-    query = context["request"].GET.copy()
+    # The last value of each parameter, as QueryDict.items() gives them (without its deep copy).
+    query = {name: values[-1] for name, values in request.GET.lists()}
     for name, value in params.items():
         query.pop(name, None)
         if value is not None:
