@@ -3,8 +3,8 @@
 import gc
 import runpy
 import socket
-from unittest import mock
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings
