@@ -241,35 +241,45 @@ def _render_version(request, version, guide, *, preview=False, holes=None):
     return render(request, "guides/guide.html", context)
 
 
-def kept_guide_page(view):
-    """Answers a guide page (current or archived version) from its kept HTML, rendering only
-    the parts that depend on the query string or the date (the per-request tags, reader.py).
+def kept_whole(parts_of):
+    """Answers a reader page from its kept HTML, rendering only the parts that depend on the
+    query string or the date (the per-request tags, reader.py).
 
-    The rest of the page depends on nothing but its absolute address, the language, the labels
-    language and what readers see, so it is kept under the content token (guides.fragments).
-    The view renders it on a miss, with `holes`; pages other than a 200 are not kept.
+    The rest of the page depends on nothing but its absolute address, the language, what
+    `parts_of(request, language)` gives and what readers see, so it is kept under the content
+    token (guides.fragments). The view renders it on a miss, with `holes` for its template's
+    context; pages other than a 200 are not kept.
     """
 
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        language = get_language()
-        parts = [request.build_absolute_uri(request.path), language]
-        parts.append(_labels_language(request, language))
-        answered = []
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            language = get_language()
+            parts = [request.build_absolute_uri(request.path), language]
+            parts += parts_of(request, language)
+            answered = []
 
-        def render_page(holes):
-            response = view(request, *args, holes=holes, **kwargs)
-            answered.append(response)
-            if response.status_code != 200 or response.streaming:
-                return None
-            return response.content.decode(response.charset)
+            def render_page(holes):
+                response = view(request, *args, holes=holes, **kwargs)
+                answered.append(response)
+                if response.status_code != 200 or response.streaming:
+                    return None
+                return response.content.decode(response.charset)
 
-        page = fragments.kept_page(parts, render_page)
-        if page is None:
-            return answered[0]
-        return HttpResponse(page.html(request))
+            page = fragments.kept_page(parts, render_page)
+            if page is None:
+                return answered[0]
+            return HttpResponse(page.html(request))
 
-    return wrapper
+        return wrapper
+
+    return decorator
+
+
+# A guide page (current or archived version) for the labels language it shows.
+kept_guide_page = kept_whole(lambda request, language: [_labels_language(request, language)])
+# A list that pages itself, for the page it shows (`?page=`; a wrong number is a 404 first).
+kept_list_page = kept_whole(lambda request, language: [_page_number(request)])
 
 
 def _published_guide(platform, slug):
@@ -393,7 +403,8 @@ def _home_list(number, language):
     return render_to_string("guides/includes/home_list.html", {"groups": groups, "page": page})
 
 
-def home(request):
+@kept_list_page
+def home(request, holes):
     """Platforms with guides, a page of them at a time, each with its first few guides."""
     language, number = get_language(), _page_number(request)
     # Kept until the next write readers see: a page past the last is a 404, not kept.
@@ -403,6 +414,7 @@ def home(request):
     context = {
         "kept_list": mark_safe(kept_list),  # rendered by the template engine, escaped there
         "canonical": _paged(_canonical(request, language, "guides:home"), number),
+        fragments.PerRequestParts.context_name: holes,
     }
     return render(request, "guides/home.html", context)
 
@@ -429,7 +441,8 @@ def _platform_page(slug, number, language):
 
 
 @follows_former_slugs
-def platform(request, platform):
+@kept_list_page
+def platform(request, platform, holes):
     """The platform's guides grouped by topic, a page of them at a time."""
     language, number = get_language(), _page_number(request)
     # Kept until the next write readers see; an unknown platform or page is a 404, not kept.
@@ -443,6 +456,7 @@ def platform(request, platform):
         "feed_url": kept["feed_url"],
         "kept_body": mark_safe(kept["body"]),  # rendered by the template engine, escaped there
         "canonical": _paged(url, number),
+        fragments.PerRequestParts.context_name: holes,
     }
     return render(request, "guides/platform.html", context)
 
@@ -562,18 +576,30 @@ def _result_cards(hits, language):
 
 
 def search(request):
-    """The guides matching every word of `?q=`, best first, a page at a time."""
+    """The guides matching every word of `?q=`, best first, a page at a time.
+
+    The page around the results is kept like a guide page; what the words decide (the title,
+    the search box, the results) is rendered for each request by the per-request tags
+    (reader.search_title, search_words, search_results), from `request.search_answer`.
+    """
     query = request.GET.get("q", "").strip()[:100]
     language = get_language()
     try:
         page = search_guides(query, language, _page_number(request))
     except InvalidPage as error:
         raise Http404(_("There is no such page.")) from error
-    context = {
+    request.search_answer = {
         "query": query,
         "page": page,
         "results": _result_cards(page.object_list, language),
         "total": page.paginator.count,
         "page_query": urlencode({"q": query}) + "&",  # the pages' links keep the search
     }
-    return render(request, "guides/search.html", context)
+    parts = [request.build_absolute_uri(request.path), language]
+    kept = fragments.kept_page(
+        parts,
+        lambda holes: render_to_string(
+            "guides/search.html", {fragments.PerRequestParts.context_name: holes}, request
+        ),
+    )
+    return HttpResponse(kept.html(request))

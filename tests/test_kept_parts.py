@@ -212,6 +212,20 @@ class KeptListTests(TestCase):
                     self.assertEqual(afresh.status_code, 200)
                     self.assertEqual(self.client.get(url).content, afresh.content)
 
+    def test_a_list_kept_for_one_page_answers_another_page_as_if_rendered_for_it(self):
+        for first, then in (
+            ("/de/linkedin/", "/de/linkedin/?page=2"),
+            ("/de/linkedin/?page=2", "/de/linkedin/?page=1&utm_source=mail"),
+            ("/de/", "/de/?utm_source=mail"),
+        ):
+            with self.subTest(first=first, then=then):
+                forget_kept_parts()
+                afresh = self.client.get(then).content
+                forget_kept_parts()
+                self.client.get(first)
+                self.assertEqual(self.client.get(then).content, afresh)
+        self.assertEqual(self.client.get("/de/linkedin/?page=3").status_code, 404)
+
     def test_a_published_version_shows_at_once(self):
         for url in ("/de/", "/de/linkedin/"):
             self.assertContains(self.client.get(url), "KI-Training abschalten")
@@ -302,6 +316,18 @@ class KeptSearchResultTests(TestCase):
                     afresh = self.search(language, query)
                     self.assertEqual(afresh.status_code, 200)
                     self.assertEqual(self.search(language, query).content, afresh.content)
+
+    def test_a_page_kept_for_one_search_answers_another_as_if_rendered_for_it(self):
+        for first, then in (("abschalten", "KI"), ("KI", "zzz"), ("zzz", "abschalten&page=2")):
+            with self.subTest(first=first, then=then):
+                forget_kept_parts()
+                afresh = self.search(query=then).content
+                forget_kept_parts()
+                self.search(query=first)
+                self.assertEqual(self.search(query=then).content, afresh)
+        page = self.search(query="%3Cb%3EKI").content.decode()
+        self.assertIn("<title>Suche nach „&lt;b&gt;KI“ – ", page)
+        self.assertIn('name="q" value="&lt;b&gt;KI"', page)
 
     def test_a_published_version_shows_its_own_title_at_once(self):
         self.assertContains(self.search(), "KI-Training abschalten")

@@ -9,7 +9,7 @@ from django.urls import Resolver404, get_script_prefix, resolve, reverse, transl
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
-from django.utils.translation import get_language, get_language_info, override
+from django.utils.translation import get_language, get_language_info, gettext, override
 
 from .. import fragments
 from ..reading import LANGUAGE_CODES, Text
@@ -140,3 +140,21 @@ def query_with(request, **params):
         if value is not None:
             query[name] = value
     return "?" + urlencode(sorted(query.items())) if query else "?"
+
+
+@per_request_tag
+def search_title(request):
+    query = request.search_answer["query"]
+    if query:
+        return gettext("Search for “%(query)s”") % {"query": query}
+    return gettext("Search")
+
+
+@per_request_tag
+def search_words(request):
+    return request.search_answer["query"]
+
+
+@per_request_tag
+def search_results(request):
+    return render_to_string("guides/includes/search_results.html", request.search_answer)
