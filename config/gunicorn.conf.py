@@ -8,7 +8,6 @@ Variables: docs/configuration.md.
 
 import gc
 import os
-import socket
 
 from gunicorn.glogging import Logger
 
@@ -27,9 +26,7 @@ def _env_bool(name):
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
-listen_address = os.environ.get("LISTEN_ADDRESS", "0.0.0.0")
-port = _env_int("PORT", 8000)
-bind = f"{listen_address}:{port}"
+bind = f"{os.environ.get('LISTEN_ADDRESS', '0.0.0.0')}:{_env_int('PORT', 8000)}"
 workers = _env_int("WEB_CONCURRENCY", 2)
 worker_class = "gevent"
 # Open connections per worker, slow ones included; each busy one may hold a database connection.
@@ -74,37 +71,16 @@ def post_request(worker, req, environ, resp):
     gevent.sleep(0.000001)
 
 
-# Each worker listens on a socket of its own (SO_REUSEPORT): the kernel spreads new connections
-# evenly over them, so a worker may take a burst of them at once without taking everyone's.
-reuse_port = True
 # New connections a worker takes from its listening socket in one turn of its event loop.
 ACCEPT_PER_TURN = 8
 
 
-def on_starting(server):
-    # With reuse_port the workers bind, not gunicorn's master, so a port another program holds
-    # would only show as workers failing to boot again and again. Checked once, at start.
-    host = listen_address.strip("[]")
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-        try:
-            probe.bind((host, port))
-        except OSError as error:
-            raise SystemExit(
-                f"Cannot listen on {bind}: {error.strerror}. Another program uses the port:"
-                " stop it, or set PORT (and LISTEN_ADDRESS) to another one."
-            ) from None
-    # gunicorn's own "Listening at" line stays empty: the master holds no socket.
-    server.log.info("Workers listen at http://%s, a socket each", bind)
-
-
 def post_worker_init(worker):
     # With several workers gunicorn lets each take one new connection per turn of its event
-    # loop, so that one worker does not take them all from a shared socket. A turn of a busy
-    # worker serves every connection that is ready, 30 pages or more: readers who had just
-    # connected waited in the listening socket, over a second at 64 connections, longer than a
-    # phone waits. With a socket per worker, up to 8 per turn.
+    # loop, so that one worker does not take them all. A turn of a busy worker serves every
+    # connection that is ready, 30 pages or more: readers who had just connected waited in the
+    # listening socket, over a second at 64 connections, longer than a phone waits. Up to 8 per
+    # turn drains it at once; workers woken together still take about equal shares.
     from gevent.server import StreamServer
     from gunicorn.workers import ggevent
 

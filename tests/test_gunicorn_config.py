@@ -2,9 +2,7 @@
 
 import gc
 import runpy
-import socket
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -43,18 +41,3 @@ def test_a_worker_takes_a_burst_of_new_connections_in_one_turn(gunicorn_config):
         assert server.max_accept == gunicorn_config["ACCEPT_PER_TURN"] > 1
     finally:
         server.stop()
-
-
-def test_a_port_another_program_holds_stops_the_start_with_a_clear_message(monkeypatch):
-    with socket.socket() as other_program:
-        other_program.bind(("127.0.0.1", 0))
-        other_program.listen()
-        port = other_program.getsockname()[1]
-        monkeypatch.setenv("LISTEN_ADDRESS", "127.0.0.1")
-        monkeypatch.setenv("PORT", str(port))
-        config = runpy.run_path(str(CONFIG))
-        with pytest.raises(SystemExit, match=f"Cannot listen on 127.0.0.1:{port}.*set PORT"):
-            config["on_starting"](None)
-    server = mock.Mock()
-    config["on_starting"](server)  # free again
-    server.log.info.assert_called_once()
