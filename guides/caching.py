@@ -4,8 +4,9 @@ Every cached page is keyed by a content token that changes on any write a reader
 every INSERT, UPDATE or DELETE the database connections send to the table of a model readers
 see (`watch_writes`), whether from save(), QuerySet.update(), bulk_create() or raw SQL, so that
 no code has to remember to call anything.
-The token lives in the "pages" cache, which is shared by every worker process (a file cache
-under DATA_DIR, or Redis), so a publish in one worker shows in every other on the next request.
+The token lives beside the "pages" cache, which every worker process shares (`SharedToken`: a
+file under DATA_DIR that every worker maps into memory, or a Redis key), so a publish in one
+worker shows in every other on the next request.
 The token is random, not a counter: a rolled-back transaction cannot bring back an old value.
 The key also holds the build (a fingerprint of the code, templates, catalogues and static files),
 so a deploy does not serve pages rendered by the old code.

@@ -241,6 +241,12 @@ def _render_version(request, version, guide, *, preview=False, holes=None):
     return render(request, "guides/guide.html", context)
 
 
+def _kept_page_address(request, language):
+    """What a kept page is kept for besides the content: its absolute address without the query
+    string (hosts and schemes apart), and the language."""
+    return [request.build_absolute_uri(request.path), language]
+
+
 def kept_whole(parts_of):
     """Answers a reader page from its kept HTML, rendering only the parts that depend on the
     query string or the date (the per-request tags, reader.py).
@@ -255,8 +261,7 @@ def kept_whole(parts_of):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             language = get_language()
-            parts = [request.build_absolute_uri(request.path), language]
-            parts += parts_of(request, language)
+            parts = [*_kept_page_address(request, language), *parts_of(request, language)]
             answered = []
 
             def render_page(holes):
@@ -407,12 +412,9 @@ def _home_list(number, language):
 def home(request, holes):
     """Platforms with guides, a page of them at a time, each with its first few guides."""
     language, number = get_language(), _page_number(request)
-    # Kept until the next write readers see: a page past the last is a 404, not kept.
-    kept_list = fragments.until_content_changes(
-        "home", [language, number], lambda: _home_list(number, language)
-    )
     context = {
-        "kept_list": mark_safe(kept_list),  # rendered by the template engine, escaped there
+        # Rendered by the template engine, escaped there; the whole page is kept (kept_list_page).
+        "kept_list": mark_safe(_home_list(number, language)),
         "canonical": _paged(_canonical(request, language, "guides:home"), number),
         fragments.PerRequestParts.context_name: holes,
     }
@@ -445,10 +447,8 @@ def _platform_page(slug, number, language):
 def platform(request, platform, holes):
     """The platform's guides grouped by topic, a page of them at a time."""
     language, number = get_language(), _page_number(request)
-    # Kept until the next write readers see; an unknown platform or page is a 404, not kept.
-    kept = fragments.until_content_changes(
-        "platform", [platform, language, number], lambda: _platform_page(platform, number, language)
-    )
+    # The whole page is kept (kept_list_page); an unknown platform or page is a 404, not kept.
+    kept = _platform_page(platform, number, language)
     url = _canonical(request, language, "guides:platform", platform=kept["platform"].slug)
     context = {
         "platform": kept["platform"],
@@ -595,9 +595,8 @@ def search(request):
         "total": page.paginator.count,
         "page_query": urlencode({"q": query}) + "&",  # the pages' links keep the search
     }
-    parts = [request.build_absolute_uri(request.path), language]
     kept = fragments.kept_page(
-        parts,
+        _kept_page_address(request, language),
         lambda holes: render_to_string(
             "guides/search.html", {fragments.PerRequestParts.context_name: holes}, request
         ),

@@ -21,7 +21,8 @@ def per_request_tag(function):
     """Registers function(request, *args, **kwargs) as a simple tag whose output depends on the
     request's query string or on today's date: in a page that is kept (guides.fragments
     .kept_page) it is called again for each request. Its arguments are kept with the page, so
-    they must be plain values; it may read nothing of the request but its path and query."""
+    they must be plain values; it may read nothing of the request but its path and query, and
+    what the view worked out from them for this request (the search page's `search_answer`)."""
 
     def tag(context, *args, **kwargs):
         holes = context.get(fragments.PerRequestParts.context_name)
