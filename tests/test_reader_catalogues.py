@@ -2,18 +2,21 @@
 for everything a reader sees."""
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 LOCALE = Path(__file__).resolve().parent.parent / "locale"
-READER_SOURCES = ("templates/", "guides/diff.py", "guides/feeds.py", "config/settings.py")
+READER_SOURCES = (
+    "templates/", "guides/diff.py", "guides/feeds.py", "config/settings.py", "reports/forms.py",
+)  # fmt: skip
 _STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
 
-def _entries(language):
+def _entries(language, locale=LOCALE):
     """(references, msgid, [msgstr, …]) of the non-obsolete entries of the language's catalogue."""
-    text = (LOCALE / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    text = (locale / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
     for block in text.split("\n\n"):
         references, fields, current = [], {}, None
         for line in block.splitlines():
@@ -56,3 +59,25 @@ def test_french_and_italian_cover_every_reader_page(language):
 
 def test_the_check_sees_untranslated_entries():
     assert _untranslated("fr")  # the editors' model texts are not translated into French
+
+
+def test_the_catalogues_hold_every_string_of_the_source_and_keep_their_translations(
+    tmp_path, monkeypatch, settings
+):
+    """What `make messages` would write: no string of the code or templates is missing from
+    the German and English catalogues, and none of their translations is dropped (Django
+    admin words the project translates itself are listed in config/django_words.py)."""
+    from django.core.management import call_command
+
+    # makemessages writes beside the sources it reads: on a copy, so the real catalogues stay.
+    skipped = (".git", ".venv", "node_modules", "staticfiles", "media", "data", ".ci")
+    project = tmp_path / "project"
+    shutil.copytree(LOCALE.parent, project, ignore=shutil.ignore_patterns(*skipped))
+    settings.LOCALE_PATHS = [project / "locale"]
+    monkeypatch.chdir(project)
+    call_command("makemessages", locale=["de", "en"], no_obsolete=True, verbosity=0)
+    for language in ("de", "en"):
+        committed = {msgid for _refs, msgid, _strings in _entries(language)}
+        regenerated = {msgid for _refs, msgid, _strings in _entries(language, project / "locale")}
+        assert sorted(regenerated - committed) == [], f"missing from the {language} catalogue"
+        assert sorted(committed - regenerated) == [], f"no longer in the source ({language})"
