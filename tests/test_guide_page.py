@@ -211,6 +211,17 @@ class StaleNoticeTests(TestCase):
         self.assertContains(response, "Last verified")
         self.assertNotContains(response, "notice-warning")
 
+    def test_the_verification_date_names_its_month_as_each_language_writes_it(self):
+        self.guide.refresh_from_db()
+        self.guide.published_version.mark_verified(on=datetime.date(2025, 10, 29))
+        expected = {
+            "de": "29. Oktober 2025", "en": "29 October 2025",
+            "fr": "29 octobre 2025", "it": "29 ottobre 2025",
+        }  # fmt: skip
+        for language, date in expected.items():
+            with self.subTest(language):
+                self.assertContains(self.client.get(_page(self.guide, language)), date)
+
     @override_settings(STALE_AFTER_DAYS=30)
     def test_guide_not_checked_for_longer_than_configured_days_shows_a_notice(self):
         old = timezone.localdate() - datetime.timedelta(days=31)
