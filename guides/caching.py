@@ -18,6 +18,7 @@ import functools
 import gzip
 import hashlib
 import mmap
+import operator
 import os
 import re
 import secrets
@@ -503,10 +504,12 @@ class _FinishedPage:
 
 
 class KeptInMemory:
-    """The pages most recently used by this process, up to a number of bytes."""
+    """The pages most recently used by this process, up to a number of bytes; `size` gives what
+    one weighs (its .size unless told otherwise)."""
 
-    def __init__(self, max_bytes):
+    def __init__(self, max_bytes, size=operator.attrgetter("size")):
         self.max_bytes = max_bytes
+        self.size = size
         self.pages = collections.OrderedDict()
         self.bytes = 0
         self.lock = threading.Lock()
@@ -525,13 +528,14 @@ class KeptInMemory:
             self.bytes = 0
 
     def put(self, key, token, page):
-        if page.size > self.max_bytes:
+        size = self.size(page)
+        if size > self.max_bytes:
             return
         with self.lock:
             if key in self.pages:
-                self.bytes -= self.pages.pop(key)[1].size
+                self.bytes -= self.size(self.pages.pop(key)[1])
             self.pages[key] = (token, page)
-            self.bytes += page.size
+            self.bytes += size
             while self.bytes > self.max_bytes:
                 _, (_, oldest) = self.pages.popitem(last=False)
-                self.bytes -= oldest.size
+                self.bytes -= self.size(oldest)

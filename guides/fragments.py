@@ -12,7 +12,8 @@ process shares:
   KeptPartQuerySet), the ways around DraftPart's check. Drafts are never kept.
 - What a list shows of a published version (`for_published_versions`, a search result's card:
   the version's title and summary), kept for good in the same way, under keys that hold the
-  rest of what it shows (the guide's address, the platform's name).
+  rest of what it shows (the guide's address, the platform's name); as such a key never goes
+  stale, each process also keeps the ones it used lately in its memory.
 - Lookups and parts of pages that any edit may change (`until_content_changes`), kept under
   the page cache's content token (guides.caching), which the database connections replace
   after every write to a table readers see.
@@ -88,12 +89,22 @@ def for_version(version, parts, compute):
     return _kept(key, compute)
 
 
+# Results of published versions this process has used lately: their keys never go stale.
+KEPT_RESULTS_MEMORY_BYTES = 1024 * 1024
+results_in_memory = caching.KeptInMemory(KEPT_RESULTS_MEMORY_BYTES, size=len)
+
+
 def for_published_versions(identities, compute):
-    """The results for published versions, each kept for good, read at once (one round trip to
-    Redis); compute(identities) gives those not kept yet, in order. An identity is the
-    version's id and publication time, then whatever else the result depends on."""
+    """The results (strings) for published versions, each kept for good: in this process's
+    memory, else read at once from the shared cache (one round trip to Redis); compute(identities)
+    gives those kept nowhere yet, in order. An identity is the version's id and publication time,
+    then whatever else the result depends on."""
     keys = [_key("published", [*identity, caching.build_id()]) for identity in identities]
-    kept = _cache().get_many(keys)
+    in_memory = {key: results_in_memory.get(key, None) for key in keys}
+    kept = {key: result for key, result in in_memory.items() if result is not None}
+    shared = [key for key in keys if key not in kept]
+    if shared:
+        kept |= _cache().get_many(shared)
     missing = [
         (key, identity) for key, identity in zip(keys, identities, strict=True) if key not in kept
     ]
@@ -103,6 +114,9 @@ def for_published_versions(identities, compute):
         )
         _cache().set_many({key: value for key, value in computed.items() if value is not None})
         kept |= computed
+    for key in shared:
+        if kept[key] is not None:
+            results_in_memory.put(key, None, kept[key])
     return [kept[key] for key in keys]
 
 

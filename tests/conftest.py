@@ -94,6 +94,7 @@ def _empty_page_cache():
     caches["pages"].clear()
     caches["fragments"].clear()
     fragments.pages_in_memory.clear()
+    fragments.results_in_memory.clear()
     # The tokens live beside the caches' entries, not in them; new ones also retire the pages
     # each worker process keeps in its memory.
     caching.CONTENT_TOKEN.replace_now()

@@ -151,6 +151,7 @@ def forget_kept_parts():
     after a deploy, from the database alone."""
     caches["fragments"].clear()
     fragments.pages_in_memory.clear()
+    fragments.results_in_memory.clear()
 
 
 def make_user(username=None, groups=(), **fields):

@@ -7,6 +7,7 @@ from io import StringIO
 from unittest import mock
 
 import time_machine
+from django.core.cache import caches
 from django.core.management import call_command
 from django.test import TestCase, override_settings
 
@@ -328,6 +329,12 @@ class KeptSearchResultTests(TestCase):
         page = self.search(query="%3Cb%3EKI").content.decode()
         self.assertIn("<title>Suche nach „&lt;b&gt;KI“ – ", page)
         self.assertIn('name="q" value="&lt;b&gt;KI"', page)
+
+    def test_a_worker_shows_the_cards_it_showed_lately_without_the_shared_cache(self):
+        first = self.search().content
+        caches["fragments"].clear()  # e.g. Redis restarted: the cards are in this worker's memory
+        with self.assertNumQueries(1):  # the search; no version row is read for a card
+            self.assertEqual(self.search().content, first)
 
     def test_a_published_version_shows_its_own_title_at_once(self):
         self.assertContains(self.search(), "KI-Training abschalten")
