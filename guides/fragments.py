@@ -100,8 +100,7 @@ def for_published_versions(identities, compute):
     gives those kept nowhere yet, in order. An identity is the version's id and publication time,
     then whatever else the result depends on."""
     keys = [_key("published", [*identity, caching.build_id()]) for identity in identities]
-    in_memory = {key: results_in_memory.get(key, None) for key in keys}
-    kept = {key: result for key, result in in_memory.items() if result is not None}
+    kept = {key: result for key in keys if (result := results_in_memory.get(key, None)) is not None}
     shared = [key for key in keys if key not in kept]
     if shared:
         kept |= _cache().get_many(shared)
